@@ -1,0 +1,1 @@
+"""The HTTP service: app factory, runner, routers, settings and the command line."""

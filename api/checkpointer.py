@@ -1,0 +1,68 @@
+"""Checkpoint savers: SQLite by default, PostgreSQL (over a psycopg pool) for postgres URLs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from sqlalchemy.engine import make_url
+
+
+def sqlite_path(database_url: str) -> Path:
+    """The file a sqlite:/// URL points at (its folder is created)."""
+    url = make_url(database_url)
+    if not url.database or url.database == ":memory:":
+        raise ValueError("the SQLite checkpointer needs a file, e.g. sqlite:///data/lingograph.db")
+    path = Path(url.database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def postgres_conninfo(database_url: str) -> str:
+    """A libpq connection string for a postgresql[+driver]:// URL."""
+    url = make_url(database_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+def is_postgres(database_url: str) -> bool:
+    """Whether the URL names a PostgreSQL database."""
+    return make_url(database_url).get_backend_name() == "postgresql"
+
+
+@asynccontextmanager
+async def open_checkpointer(database_url: str, *, max_size: int = 10) -> AsyncIterator[BaseCheckpointSaver]:
+    """A saver for the database URL, open for the duration of the block."""
+    if is_postgres(database_url):
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        from psycopg.rows import dict_row
+        from psycopg_pool import AsyncConnectionPool
+
+        pool = AsyncConnectionPool(
+            postgres_conninfo(database_url), min_size=1, max_size=max_size, open=False,
+            kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
+        )
+        await pool.open(wait=True, timeout=10)
+        try:
+            yield AsyncPostgresSaver(pool)
+        finally:
+            await pool.close()
+    else:
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        async with AsyncSqliteSaver.from_conn_string(str(sqlite_path(database_url))) as saver:
+            await saver.conn.execute("PRAGMA journal_mode=WAL")
+            await saver.conn.execute("PRAGMA busy_timeout=10000")
+            yield saver
+
+
+async def setup_checkpointer(database_url: str) -> None:
+    """Create or migrate the checkpoint tables (run once, at migrate time)."""
+    async with open_checkpointer(database_url, max_size=1) as saver:
+        await saver.setup()
+
+
+async def ping_checkpointer(saver: BaseCheckpointSaver) -> None:
+    """Raise if the saver's database cannot be reached."""
+    await saver.aget_tuple({"configurable": {"thread_id": "__health__", "checkpoint_ns": ""}})

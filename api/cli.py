@@ -1,0 +1,99 @@
+"""The `lingograph` command: serve, migrate, seed and a terminal chat client."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import logging
+
+import httpx
+import typer
+from rich.console import Console
+
+from api.settings import get_settings
+
+app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_is_help=True)
+console = Console()
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema and the checkpoint tables."""
+    from api.migrate import migrate as run_migrations
+
+    settings = get_settings()
+    run_migrations(settings.database_url)
+    console.print(f"[green]Migrated[/green] {_safe_url(settings.database_url)}")
+
+
+@app.command()
+def seed() -> None:
+    """Load or update the starter course (safe to run again)."""
+    from api.migrate import seed as run_seed
+
+    report = asyncio.run(run_seed(get_settings().database_url))
+    console.print(f"[green]Seeded[/green] course {report.course}: {report.lessons} lessons, "
+                  f"{report.exercises_added} exercises added, {report.exercises_updated} updated, "
+                  f"{report.placement} placement questions, {report.vocabulary} words")
+
+
+@app.command()
+def serve(host: str | None = typer.Option(None, help="Defaults to HOST."),
+          port: int | None = typer.Option(None, help="Defaults to PORT.")) -> None:
+    """Serve the API and the web chat."""
+    import uvicorn
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level.lower())
+
+
+def _show(replies: list[dict]) -> list[dict]:
+    buttons: list[dict] = []
+    for message in replies:
+        console.print(f"[bold cyan]Lingo:[/bold cyan] {message['text']}")
+        for button in message.get("buttons") or []:
+            buttons.append(button)
+            console.print(f"   [{len(buttons)}] {button['title']}")
+    return buttons
+
+
+@app.command()
+def chat(user: str = typer.Option(None, help="Your learner id (default: cli-<login>)."),
+         url: str = typer.Option("http://127.0.0.1:8000", help="The Lingograph server.")) -> None:
+    """Chat with the tutor in the terminal (type /quit to leave)."""
+    user = user or f"cli-{getpass.getuser()}"
+    console.print(f"Chatting as [bold]{user}[/bold] with {url}. Type /quit to leave.")
+    buttons: list[dict] = []
+    with httpx.Client(base_url=url, timeout=120) as client:
+        while True:
+            try:
+                text = console.input("[bold green]You:[/bold green] ").strip()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if text in ("/quit", "/exit"):
+                break
+            if not text:
+                continue
+            if text.isdigit() and 1 <= int(text) <= len(buttons):
+                text = buttons[int(text) - 1]["id"]
+            try:
+                response = client.post("/v1/web/messages", json={"user": user, "text": text})
+            except httpx.HTTPError as exc:
+                console.print(f"[red]Cannot reach {url}: {exc}. Is `make run` running?[/red]")
+                continue
+            if response.status_code != 200:
+                console.print(f"[red]{response.status_code}: {response.text}[/red]")
+                continue
+            buttons = _show(response.json()["replies"])
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,44 @@
+"""JSON error bodies that name the problem."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    """An error answered as {"error": code, "detail": message} with an HTTP status."""
+
+    def __init__(self, status: int, code: str, detail: str | list) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+def error_response(status: int, code: str, detail: str | list) -> JSONResponse:
+    """The JSON response for an error."""
+    return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+
+def validation_details(errors: list[dict]) -> list[dict]:
+    """Pydantic errors as [{"field": "text", "message": "..."}]."""
+    return [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
+             "message": e["msg"]} for e in errors]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error with a JSON body naming it."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "validation_error", validation_details(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))

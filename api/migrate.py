@@ -1,0 +1,38 @@
+"""Schema migrations (Alembic), checkpoint tables and the starter course."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from api.checkpointer import setup_checkpointer
+from knowledge.seed import SeedReport, seed_course
+from tools.db import dispose_engines, session_scope
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic config for `migrations/` pointed at a database URL."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def migrate(database_url: str) -> None:
+    """Bring the app schema and the checkpoint tables up to date (idempotent)."""
+    command.upgrade(alembic_config(database_url), "head")
+    asyncio.run(setup_checkpointer(database_url))
+
+
+async def seed(database_url: str) -> SeedReport:
+    """Load or update the starter course (idempotent)."""
+    try:
+        async with session_scope(database_url) as session:
+            return await seed_course(session)
+    finally:
+        await dispose_engines()

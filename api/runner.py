@@ -1,0 +1,120 @@
+"""The one place that maps a channel message to a learner's thread and runs the graph."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from channels.base import InboundMessage, OutboundMessage
+from tools.db import session_scope
+from tools.learners import resolve_identity
+from tools.streaks import valid_timezone
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TurnResult:
+    """What one graph turn said back, and which messages it answered."""
+
+    thread_id: str
+    replies: list[OutboundMessage]
+    messages: int = 1
+
+
+@dataclass
+class _Lane:
+    """Messages waiting for one thread, and the lock that keeps its runs one at a time."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: list[tuple[InboundMessage, asyncio.Future]] = field(default_factory=list)
+    users: int = 0
+
+
+def replies_from(result: dict[str, Any]) -> list[OutboundMessage]:
+    """Replies of a finished turn, or the prompt of an interrupt the graph stopped at."""
+    replies = [OutboundMessage.model_validate(r) for r in result.get("replies") or []]
+    for interrupt in result.get("__interrupt__", ()):
+        value = interrupt.value
+        if isinstance(value, dict) and "text" in value:
+            replies.append(OutboundMessage.model_validate(value))
+        else:
+            replies.append(OutboundMessage(text=str(value)))
+    return replies
+
+
+class Runner:
+    """Runs a compiled graph per (channel, sender) thread, one run at a time per thread."""
+
+    def __init__(self, graph: CompiledStateGraph, database_url: str, *,
+                 context_factory: Callable[[], Any], default_timezone: str = "UTC") -> None:
+        self.graph = graph
+        self.database_url = database_url
+        self.context_factory = context_factory
+        self.default_timezone = default_timezone
+        self._lanes: dict[str, _Lane] = {}
+
+    async def identify(self, message: InboundMessage) -> tuple[int, str]:
+        """The learner id and thread id for a message's sender (created on first contact)."""
+        timezone = message.timezone if message.timezone and valid_timezone(message.timezone) \
+            else self.default_timezone
+        async with session_scope(self.database_url) as session:
+            identity = await resolve_identity(
+                session, message.channel, message.sender, display_name=message.display_name,
+                timezone=timezone, now=message.received_at)
+            return identity.learner_id, identity.thread_id
+
+    async def handle(self, message: InboundMessage) -> TurnResult:
+        """Run the turn that answers `message`; messages that arrive mid-run share the next turn."""
+        learner_id, thread_id = await self.identify(message)
+        lane = self._lanes.setdefault(thread_id, _Lane())
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        lane.waiting.append((message, future))
+        lane.users += 1
+        try:
+            async with lane.lock:
+                if not future.done():
+                    batch, lane.waiting = lane.waiting, []
+                    # Shielded: a client that hangs up must not leave a turn half-applied.
+                    await asyncio.shield(self._run_batch(thread_id, learner_id, batch))
+            return await future
+        finally:
+            lane.users -= 1
+            if lane.users == 0:
+                self._lanes.pop(thread_id, None)
+
+    async def _run_batch(self, thread_id: str, learner_id: int,
+                         batch: list[tuple[InboundMessage, asyncio.Future]]) -> None:
+        try:
+            result = await self.run_turn(thread_id, learner_id, [m for m, _ in batch])
+        except Exception as exc:
+            log.exception("turn failed for thread %s", thread_id)
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for _, future in batch:
+            if not future.done():
+                future.set_result(result)
+
+    async def run_turn(self, thread_id: str, learner_id: int,
+                       messages: list[InboundMessage]) -> TurnResult:
+        """Invoke the graph once for the messages, resuming it if it waits at an interrupt."""
+        config = {"configurable": {"thread_id": thread_id}}
+        text = "\n".join(m.text for m in messages)
+        snapshot = await self.graph.aget_state(config)
+        if snapshot.interrupts:
+            graph_input: Any = Command(resume=text)
+        else:
+            graph_input = {"text": text, "learner_id": learner_id,
+                           "now": messages[-1].received_at.isoformat()}
+        result = await self.graph.ainvoke(graph_input, config, context=self.context_factory(),
+                                          durability="exit")
+        return TurnResult(thread_id=thread_id, replies=replies_from(result),
+                          messages=len(messages))

@@ -1,0 +1,70 @@
+"""Service settings, read from the environment (and a `.env` file) with documented defaults."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_DATA_DIR / 'lingograph.db'}",
+        description="App data and checkpoints: sqlite:///path or postgresql://user@host/db.",
+    )
+    lingograph_model: str | None = Field(
+        default=None, description="Chat model as provider:model, e.g. openai:gpt-4o-mini."
+    )
+    lingograph_router_model: str | None = Field(
+        default=None, description="Model for intent classification; defaults to LINGOGRAPH_MODEL."
+    )
+    lingograph_fallback_models: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated provider:model list tried on errors."
+    )
+    openai_api_key: str | None = None
+    openai_base_url: str | None = Field(
+        default=None, description="Any OpenAI-compatible server (vLLM, llama.cpp, Ollama...)."
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_timezone: str = Field(
+        default="UTC", description="Timezone for streaks of learners who have not set theirs."
+    )
+    max_message_chars: int = Field(default=2000, description="Longest inbound message accepted.")
+    history_messages: int = Field(
+        default=20, description="Chat messages kept in a thread's state; older ones are trimmed."
+    )
+    log_level: str = "info"
+
+    @field_validator("lingograph_fallback_models", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("lingograph_model", "lingograph_router_model", "openai_base_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether app data and checkpoints live in PostgreSQL."""
+        return self.database_url.startswith(("postgresql", "postgres:"))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Channel adapters: parse provider requests into InboundMessages and render replies back."""

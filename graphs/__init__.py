@@ -1,0 +1,1 @@
+"""LangGraph graphs, one folder each; every graph module exports `builder` and `graph`."""

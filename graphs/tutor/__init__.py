@@ -1,0 +1,1 @@
+"""The language tutor: onboarding, lessons, grading, review, progress and conversation."""

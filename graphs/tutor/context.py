@@ -1,0 +1,61 @@
+"""Per-run configuration of the tutor graph: database, models and limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
+
+from api.settings import get_settings
+from tools.models import load_chat_model, with_fallbacks
+
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Runtime context for a tutor run; every field has a documented default."""
+
+    database_url: str = field(
+        default_factory=lambda: get_settings().database_url,
+        metadata={"description": "App database (sqlite:///... or postgresql://...)."},
+    )
+    tutor_model: str | None = field(
+        default_factory=lambda: get_settings().lingograph_model,
+        metadata={"description": "provider:model for tutoring replies; none means no model."},
+    )
+    router_model: str | None = field(
+        default_factory=lambda: get_settings().lingograph_router_model,
+        metadata={"description": "provider:model for intent classification; defaults to tutor_model."},
+    )
+    fallback_models: list[str] = field(
+        default_factory=lambda: list(get_settings().lingograph_fallback_models),
+        metadata={"description": "provider:model list tried in order when a model call fails."},
+    )
+    history_messages: int = field(
+        default_factory=lambda: get_settings().history_messages,
+        metadata={"description": "Chat messages kept in state; older ones are trimmed."},
+    )
+    default_timezone: str = field(
+        default_factory=lambda: get_settings().default_timezone,
+        metadata={"description": "Timezone for learners who have not set one."},
+    )
+    chat_model: BaseChatModel | None = field(
+        default=None,
+        metadata={"description": "A ready chat model instance; overrides tutor_model and router_model."},
+    )
+
+    def tutor_llm(self) -> Runnable | None:
+        """The tutoring model with its fallbacks, or None when no model is configured."""
+        if self.chat_model is not None:
+            return self.chat_model
+        if not self.tutor_model:
+            return None
+        return with_fallbacks(load_chat_model(self.tutor_model), self.fallback_models)
+
+    def router_llm(self) -> BaseChatModel | None:
+        """The model that classifies what the rules cannot, or None."""
+        if self.chat_model is not None:
+            return self.chat_model
+        spec = self.router_model or self.tutor_model
+        return load_chat_model(spec) if spec else None

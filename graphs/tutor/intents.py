@@ -1,0 +1,115 @@
+"""Rules-based intent classification: commands first, then a pending exercise, then patterns."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from tools.text import normalize
+
+Intent = Literal[
+    "greeting", "onboarding", "lesson", "answer", "skip", "hint", "explain", "review",
+    "progress", "practice", "question", "settings", "upgrade", "help", "stop", "affirm",
+    "unknown",
+]
+INTENTS: tuple[str, ...] = Intent.__args__
+
+# Exact commands: recognised whatever else is going on (except mid-onboarding, see route).
+COMMANDS: dict[str, Intent] = {
+    **dict.fromkeys(["help", "menu", "commands", "ayuda", "?"], "help"),
+    **dict.fromkeys(["stop", "unsubscribe", "stopall", "cancel reminders"], "stop"),
+    **dict.fromkeys(["progress", "stats", "my progress", "progreso", "streak"], "progress"),
+    **dict.fromkeys(["review", "repasar", "repaso", "review words"], "review"),
+    **dict.fromkeys(["lesson", "next lesson", "continue", "start lesson", "next", "lección",
+                     "leccion", "start", "continue lesson", "resume"], "lesson"),
+    **dict.fromkeys(["upgrade", "premium", "subscribe", "pricing", "plans"], "upgrade"),
+    **dict.fromkeys(["settings", "level", "change level", "timezone", "reminders on",
+                     "language", "change language"], "settings"),
+    **dict.fromkeys(["practice", "conversation", "chat", "let's talk", "lets talk",
+                     "free practice"], "practice"),
+}
+# While an exercise waits for an answer, these words are about the exercise, not answers.
+EXERCISE_COMMANDS: dict[str, Intent] = {
+    **dict.fromkeys(["skip", "pass", "i don't know", "i dont know", "no idea", "no sé",
+                     "no se", "idk", "show answer"], "skip"),
+    **dict.fromkeys(["hint", "clue", "pista"], "hint"),
+}
+_LESSON_NUMBER = re.compile(r"^(?:lesson|lección|leccion)\s+(\d{1,3})$")
+_SETTINGS = re.compile(
+    r"^(?:(?:set|change)\s+(?:my\s+)?)?(?:level|timezone|time zone|native language|language)"
+    r"(?:\s+(?:to|is))?\s+\S+"
+)
+_EXPLAIN = re.compile(r"^(?:explain|why|por qué|por que)\b")
+_QUESTION_MARK_PREFIX = re.compile(r"^(?:\?|question:|q:)")
+
+PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+    ("stop", re.compile(r"\b(?:unsubscribe|stop (?:sending|messaging|reminders))\b")),
+    ("help", re.compile(r"\b(?:help|what can you do|how does this work|how do i use)\b")),
+    ("progress", re.compile(
+        r"\b(?:how am i doing|my (?:progress|stats|streak|score)|how (?:far|well) "
+        r"(?:am i|have i)|show (?:me )?(?:my )?progress|how many (?:lessons|words))\b")),
+    ("review", re.compile(r"\b(?:review|revise|go over my mistakes|practi[cs]e my mistakes|"
+                          r"flashcards?|repasar)\b")),
+    ("upgrade", re.compile(r"\b(?:premium|upgrade|subscription|paid plan|pricing)\b")),
+    ("settings", re.compile(r"\b(?:change|set|switch) (?:my )?(?:level|language|timezone)\b")),
+    ("lesson", re.compile(
+        r"\b(?:(?:start|begin|continue|next|another|new) (?:a |the |my )?lesson|teach me|"
+        r"let'?s (?:learn|study|start)|i want to learn|ready to learn)\b")),
+    ("practice", re.compile(
+        r"\b(?:let'?s (?:talk|chat|practi[cs]e)|conversation practice|practi[cs]e "
+        r"(?:speaking|conversation|spanish|chatting)|talk to me in|chat in spanish|"
+        r"hablemos|conversar)\b")),
+    ("question", re.compile(
+        r"(?:\?|¿)|^(?:what|how|why|when|where|which|who|is|are|does|do|can|should|could|"
+        r"qué|que|cómo|como|cuándo|cuando|dónde|donde|cuál|cual|por qué)\b|"
+        r"\b(?:what does|how do you say|difference between|meaning of|mean in)\b")),
+    ("greeting", re.compile(
+        r"^(?:hi|hello|hey|hiya|yo|hola|buenas|buenos días|buenos dias|buenas tardes|"
+        r"buenas noches|good (?:morning|afternoon|evening)|qué tal|que tal)\b")),
+]
+AFFIRMATIONS = frozenset(
+    "yes y yeah yep sure ok okay k go let's go lets go sí si vale claro dale 👍 ok!".split()
+    + ["let's go", "lets go", "sounds good", "of course", "why not"]
+)
+
+
+def lesson_number(text: str) -> int | None:
+    """The lesson asked for by number ("lesson 3"), if any."""
+    match = _LESSON_NUMBER.match(normalize(text))
+    return int(match.group(1)) if match else None
+
+
+def is_affirmation(text: str) -> bool:
+    """Whether the text just says yes."""
+    raw = text.strip().casefold()
+    return raw in AFFIRMATIONS or normalize(text) in AFFIRMATIONS
+
+
+def classify(text: str, *, exercise_pending: bool) -> Intent:
+    """The intent the rules assign to a message; "unknown" when none applies."""
+    norm = normalize(text)
+    raw = text.strip().casefold()
+    if norm in COMMANDS or raw in COMMANDS:
+        return COMMANDS.get(norm) or COMMANDS[raw]
+    if lesson_number(text) is not None:
+        return "lesson"
+    if _SETTINGS.match(norm):
+        return "settings"
+    if exercise_pending:
+        if norm in EXERCISE_COMMANDS:
+            return EXERCISE_COMMANDS[norm]
+        if _QUESTION_MARK_PREFIX.match(raw):
+            return "question"
+        if _EXPLAIN.match(norm) and len(norm.split()) > 1:
+            return "question"
+        return "answer"
+    if norm in ("explain", "explain my answer", "why", "por qué", "por que") or raw in ("why?",):
+        return "explain"
+    if _EXPLAIN.match(norm) and re.search(r"\b(?:wrong|right|answer|mistake)\b", norm):
+        return "explain"
+    if is_affirmation(text):
+        return "affirm"
+    for intent, pattern in PATTERNS:
+        if pattern.search(raw) or pattern.search(norm):
+            return intent
+    return "unknown"

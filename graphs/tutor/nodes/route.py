@@ -1,0 +1,79 @@
+"""The intent router: commands and a pending exercise decide first, then rules, then a model."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from langgraph.runtime import Runtime
+from langgraph.types import Command
+from pydantic import BaseModel, Field
+
+from graphs.tutor.context import Context
+from graphs.tutor.intents import classify
+from graphs.tutor.nodes.common import current_item, language_name
+from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
+from graphs.tutor.prompts import CLASSIFIER
+from graphs.tutor.state import State
+from tools.text import normalize
+
+log = logging.getLogger(__name__)
+
+Node = Literal["onboarding", "greet", "lesson", "grade", "hint", "review", "progress",
+               "practice", "question", "explain", "settings", "upgrade", "help", "stop"]
+NODE_FOR_INTENT: dict[str, str] = {
+    "greeting": "greet", "onboarding": "onboarding", "lesson": "lesson", "answer": "grade",
+    "skip": "grade", "hint": "hint", "review": "review", "progress": "progress",
+    "practice": "practice", "question": "question", "explain": "explain",
+    "settings": "settings", "upgrade": "upgrade", "help": "help", "stop": "stop",
+    "unknown": "practice",
+}
+MODEL_INTENTS = Literal["greeting", "lesson", "review", "progress", "practice", "question",
+                        "settings", "upgrade", "help", "stop", "unknown"]
+
+
+class IntentChoice(BaseModel):
+    """The intent of a learner's message."""
+
+    intent: MODEL_INTENTS = Field(description="The single best intent.")
+
+
+async def classify_with_model(text: str, state: State, runtime: Runtime[Context]) -> str:
+    """Ask the router model for an intent; "unknown" when there is none or it fails."""
+    model = runtime.context.router_llm()
+    if model is None:
+        return "unknown"
+    learner = state["learner"]
+    system = CLASSIFIER.format(target=language_name(learner.get("target_language")),
+                               native=language_name(learner.get("native_language")),
+                               level=learner.get("level") or "A1")
+    try:
+        choice = await model.with_structured_output(IntentChoice).ainvoke(
+            [("system", system), ("human", text)])
+    except Exception:  # a router failure must not lose the learner's message
+        log.exception("intent model failed; falling back to rules")
+        return "unknown"
+    return choice.intent if isinstance(choice, IntentChoice) else "unknown"
+
+
+async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
+    """Decide which node handles this message."""
+    text = state["text"]
+    learner = state["learner"]
+    pending = current_item(state) is not None
+    intent = classify(text, exercise_pending=pending)
+    if not learner.get("onboarded"):
+        placement = pending and state["activity"]["kind"] == "placement"
+        if intent in ("help", "stop"):
+            pass
+        elif placement and intent in ("answer", "skip", "hint") and (
+            normalize(text) not in SKIP_PLACEMENT
+        ):
+            pass
+        else:
+            intent = "onboarding"
+    elif intent == "affirm":
+        intent = state.get("offer") or "lesson"
+    elif intent == "unknown":
+        intent = await classify_with_model(text, state, runtime)
+    return Command(goto=NODE_FOR_INTENT.get(intent, "practice"), update={"intent": intent})

@@ -1,0 +1,1 @@
+"""Shipped knowledge: the starter course (and later the grammar knowledge base)."""

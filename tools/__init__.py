@@ -1,0 +1,1 @@
+"""Domain services the graphs call: course repository, grading, scheduling, streaks, models."""

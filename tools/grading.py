@@ -1,0 +1,157 @@
+"""Deterministic grading: forgiving about case, punctuation, accents and one-letter typos."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from tools.exercises import FillBlank, MultipleChoice, WordOrder
+from tools.text import normalize, strip_accents
+
+Verdict = Literal["correct", "accent", "typo", "wrong"]
+
+MIN_TYPO_WORD_LENGTH = 5
+_LETTER_CHOICE = re.compile(r"^[a-f]$")
+_NUMBERS = re.compile(r"^\d+(\s+\d+)*$")
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of grading one answer."""
+
+    verdict: Verdict
+    expected: str
+    note: str | None = None
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the answer counts as right."""
+        return self.verdict != "wrong"
+
+
+def damerau_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal-string-alignment edit distance, capped at `limit` (enough to spot one typo)."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def _typo_word(given: str, expected: str, confusables: frozenset[str]) -> tuple[str, str] | None:
+    """The (typed, intended) word pair when `given` is `expected` with one slip of one letter."""
+    given_words, expected_words = given.split(), expected.split()
+    if len(given_words) != len(expected_words):
+        return None
+    diffs = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
+    if len(diffs) != 1:
+        return None
+    typed, intended = diffs[0]
+    if len(intended) < MIN_TYPO_WORD_LENGTH or typed in confusables:
+        return None
+    return (typed, intended) if damerau_distance(typed, intended) == 1 else None
+
+
+def grade_text(
+    answer: str, accepted: list[str], *, confusables: frozenset[str] = frozenset()
+) -> Grade:
+    """Grade free text against accepted answers; `confusables` are real words never taken as typos."""
+    expected = accepted[0]
+    given = normalize(answer)
+    candidates = [normalize(a) for a in accepted]
+    if given in candidates:
+        return Grade("correct", expected)
+    bare_given = strip_accents(given)
+    for original, candidate in zip(accepted, candidates, strict=True):
+        if bare_given == strip_accents(candidate):
+            return Grade("accent", original, _accent_note(given, candidate, original))
+    for original, candidate in zip(accepted, candidates, strict=True):
+        slip = _typo_word(bare_given, strip_accents(candidate), confusables)
+        if slip:
+            typed, intended = slip
+            intended_display = _display_word(candidate, intended)
+            note = f"Watch the spelling: *{intended_display}* (you wrote “{typed}”)."
+            return Grade("typo", original, note)
+    return Grade("wrong", expected)
+
+
+def _display_word(candidate: str, bare_word: str) -> str:
+    for word in candidate.split():
+        if strip_accents(word) == bare_word:
+            return word
+    return bare_word
+
+
+def _accent_note(given: str, candidate: str, original: str) -> str:
+    words = [w for w, g in zip(candidate.split(), given.split(), strict=False) if w != g]
+    shown = ", ".join(f"*{w}*" for w in words) or f"*{original}*"
+    if any("ñ" in w for w in words):
+        return f"Accepted, but mind the ñ: {shown}. In Spanish ñ is its own letter."
+    return f"Accepted, but mind the accents: {shown}."
+
+
+def resolve_choice(answer: str, options: list[str]) -> str:
+    """Map a typed choice ("2", "b", or the option's text) to the option it names."""
+    given = normalize(answer)
+    if given.isdigit() and 1 <= int(given) <= len(options):
+        return options[int(given) - 1]
+    if _LETTER_CHOICE.match(given) and ord(given) - ord("a") < len(options):
+        return options[ord(given) - ord("a")]
+    return answer
+
+
+def resolve_word_order(answer: str, tokens: list[str]) -> str:
+    """Map a numbered ordering ("3 1 2") to the sentence those tokens make."""
+    given = normalize(answer)
+    if _NUMBERS.match(given):
+        picks = [int(n) for n in given.split()]
+        if all(1 <= n <= len(tokens) for n in picks):
+            return " ".join(tokens[n - 1] for n in picks)
+    return answer
+
+
+def resolve_fill_blank(answer: str, exercise: FillBlank) -> str:
+    """Accept the whole sentence as well as just the missing word."""
+    given = normalize(answer)
+    before, _, after = normalize(exercise.sentence.replace("___", " BLANKMARK ")).partition(
+        "blankmark"
+    )
+    before, after = before.strip(), after.strip()
+    if before or after:
+        if (not before or given.startswith(before + " ")) and (
+            not after or given.endswith(" " + after)
+        ):
+            middle = given[len(before) : len(given) - len(after)] if after else given[len(before) :]
+            if middle.strip():
+                return middle.strip()
+    return answer
+
+
+def grade_exercise(exercise, answer: str, *, confusables: frozenset[str] = frozenset()) -> Grade:
+    """Grade an answer to any exercise type."""
+    if isinstance(exercise, MultipleChoice):
+        chosen = resolve_choice(answer, exercise.options)
+        grade = grade_text(chosen, exercise.answers, confusables=confusables)
+        # A near-miss on an option's text is fine, but picking another option never is.
+        if grade.verdict != "correct" and chosen in exercise.options:
+            return Grade("wrong", exercise.answers[0])
+        return grade
+    if isinstance(exercise, WordOrder):
+        answer = resolve_word_order(answer, exercise.tokens)
+    elif isinstance(exercise, FillBlank):
+        answer = resolve_fill_blank(answer, exercise)
+    return grade_text(answer, exercise.answers, confusables=confusables)
+
+
+def looks_like_an_answer(text: str) -> bool:
+    """Whether the text has any letters or digits left to grade (emoji alone are not an answer)."""
+    return bool(normalize(text))

@@ -1,0 +1,41 @@
+"""Chat models from provider:model strings, with an ordered fallback list."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from langchain.chat_models import init_chat_model
+from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
+
+
+def _split(spec: str) -> tuple[str, str]:
+    provider, sep, model = spec.partition(":")
+    if not sep or not provider or not model:
+        raise ValueError(
+            f"model {spec!r} must be written provider:model, e.g. openai:gpt-4o-mini or "
+            "anthropic:claude-sonnet-4-5 (any provider init_chat_model supports)"
+        )
+    return provider, model
+
+
+@lru_cache(maxsize=32)
+def load_chat_model(spec: str, base_url: str | None = None) -> BaseChatModel:
+    """A LangChain chat model for "provider:model"; OpenAI models honour OPENAI_BASE_URL."""
+    provider, model = _split(spec)
+    kwargs: dict = {}
+    base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+    if provider == "openai" and base_url:
+        kwargs["base_url"] = base_url
+    try:
+        return init_chat_model(model, model_provider=provider, **kwargs)
+    except ImportError as exc:
+        raise ValueError(f"provider {provider!r} needs its LangChain package installed: {exc}") from exc
+
+
+def with_fallbacks(primary: BaseChatModel, fallbacks: list[str]) -> Runnable:
+    """`primary`, then each fallback model in order when a call raises."""
+    if not fallbacks:
+        return primary
+    return primary.with_fallbacks([load_chat_model(spec) for spec in fallbacks])
