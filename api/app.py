@@ -21,16 +21,22 @@ from tools.db import dispose_engines
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, chat_model: BaseChatModel | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, chat_model: BaseChatModel | None = None
+) -> FastAPI:
     """Build the app; `chat_model` replaces the configured model (tests, embedding)."""
     settings = settings or get_settings()
 
     def context() -> Context:
-        return Context(database_url=settings.database_url, tutor_model=settings.lingograph_model,
-                       router_model=settings.lingograph_router_model,
-                       fallback_models=list(settings.lingograph_fallback_models),
-                       history_messages=settings.history_messages,
-                       default_timezone=settings.default_timezone, chat_model=chat_model)
+        return Context(
+            database_url=settings.database_url,
+            tutor_model=settings.lingograph_model,
+            router_model=settings.lingograph_router_model,
+            fallback_models=list(settings.lingograph_fallback_models),
+            history_messages=settings.history_messages,
+            default_timezone=settings.default_timezone,
+            chat_model=chat_model,
+        )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,11 +44,18 @@ def create_app(settings: Settings | None = None, *, chat_model: BaseChatModel | 
             app.state.checkpointer = saver
             graph = tutor_builder.compile(checkpointer=saver, name="tutor")
             app.state.graphs = {"tutor": graph}
-            app.state.runner = Runner(graph, settings.database_url, context_factory=context,
-                                      default_timezone=settings.default_timezone)
+            app.state.runner = Runner(
+                graph,
+                settings.database_url,
+                context_factory=context,
+                default_timezone=settings.default_timezone,
+            )
             model = settings.lingograph_model or ("injected" if chat_model else "none")
-            log.info("Lingograph ready (database %s, model %s)",
-                     "postgres" if settings.is_postgres else "sqlite", model)
+            log.info(
+                "Lingograph ready (database %s, model %s)",
+                "postgres" if settings.is_postgres else "sqlite",
+                model,
+            )
             try:
                 yield
             finally:

@@ -32,7 +32,9 @@ def is_postgres(database_url: str) -> bool:
 
 
 @asynccontextmanager
-async def open_checkpointer(database_url: str, *, max_size: int = 10) -> AsyncIterator[BaseCheckpointSaver]:
+async def open_checkpointer(
+    database_url: str, *, max_size: int = 10
+) -> AsyncIterator[BaseCheckpointSaver]:
     """A saver for the database URL, open for the duration of the block."""
     if is_postgres(database_url):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -40,7 +42,10 @@ async def open_checkpointer(database_url: str, *, max_size: int = 10) -> AsyncIt
         from psycopg_pool import AsyncConnectionPool
 
         pool = AsyncConnectionPool(
-            postgres_conninfo(database_url), min_size=1, max_size=max_size, open=False,
+            postgres_conninfo(database_url),
+            min_size=1,
+            max_size=max_size,
+            open=False,
             kwargs={"autocommit": True, "row_factory": dict_row, "prepare_threshold": 0},
         )
         await pool.open(wait=True, timeout=10)

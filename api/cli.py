@@ -32,21 +32,31 @@ def seed() -> None:
     from api.migrate import seed as run_seed
 
     report = asyncio.run(run_seed(get_settings().database_url))
-    console.print(f"[green]Seeded[/green] course {report.course}: {report.lessons} lessons, "
-                  f"{report.exercises_added} exercises added, {report.exercises_updated} updated, "
-                  f"{report.placement} placement questions, {report.vocabulary} words")
+    console.print(
+        f"[green]Seeded[/green] course {report.course}: {report.lessons} lessons, "
+        f"{report.exercises_added} exercises added, {report.exercises_updated} updated, "
+        f"{report.placement} placement questions, {report.vocabulary} words"
+    )
 
 
 @app.command()
-def serve(host: str | None = typer.Option(None, help="Defaults to HOST."),
-          port: int | None = typer.Option(None, help="Defaults to PORT.")) -> None:
+def serve(
+    host: str | None = typer.Option(None, help="Defaults to HOST."),
+    port: int | None = typer.Option(None, help="Defaults to PORT."),
+) -> None:
     """Serve the API and the web chat."""
     import uvicorn
 
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run("api.main:app", host=host or settings.host, port=port or settings.port,
-                log_level=settings.log_level.lower())
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        "api.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
 
 
 def _show(replies: list[dict]) -> list[dict]:
@@ -60,8 +70,10 @@ def _show(replies: list[dict]) -> list[dict]:
 
 
 @app.command()
-def chat(user: str = typer.Option(None, help="Your learner id (default: cli-<login>)."),
-         url: str = typer.Option("http://127.0.0.1:8000", help="The Lingograph server.")) -> None:
+def chat(
+    user: str = typer.Option(None, help="Your learner id (default: cli-<login>)."),
+    url: str = typer.Option("http://127.0.0.1:8000", help="The Lingograph server."),
+) -> None:
     """Chat with the tutor in the terminal (type /quit to leave)."""
     user = user or f"cli-{getpass.getuser()}"
     console.print(f"Chatting as [bold]{user}[/bold] with {url}. Type /quit to leave.")

@@ -23,8 +23,10 @@ def error_response(status: int, code: str, detail: str | list) -> JSONResponse:
 
 def validation_details(errors: list[dict]) -> list[dict]:
     """Pydantic errors as [{"field": "text", "message": "..."}]."""
-    return [{"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body",
-             "message": e["msg"]} for e in errors]
+    return [
+        {"field": ".".join(str(p) for p in e["loc"] if p != "body") or "body", "message": e["msg"]}
+        for e in errors
+    ]
 
 
 def install_error_handlers(app: FastAPI) -> None:

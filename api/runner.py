@@ -52,8 +52,14 @@ def replies_from(result: dict[str, Any]) -> list[OutboundMessage]:
 class Runner:
     """Runs a compiled graph per (channel, sender) thread, one run at a time per thread."""
 
-    def __init__(self, graph: CompiledStateGraph, database_url: str, *,
-                 context_factory: Callable[[], Any], default_timezone: str = "UTC") -> None:
+    def __init__(
+        self,
+        graph: CompiledStateGraph,
+        database_url: str,
+        *,
+        context_factory: Callable[[], Any],
+        default_timezone: str = "UTC",
+    ) -> None:
         self.graph = graph
         self.database_url = database_url
         self.context_factory = context_factory
@@ -62,12 +68,20 @@ class Runner:
 
     async def identify(self, message: InboundMessage) -> tuple[int, str]:
         """The learner id and thread id for a message's sender (created on first contact)."""
-        timezone = message.timezone if message.timezone and valid_timezone(message.timezone) \
+        timezone = (
+            message.timezone
+            if message.timezone and valid_timezone(message.timezone)
             else self.default_timezone
+        )
         async with session_scope(self.database_url) as session:
             identity = await resolve_identity(
-                session, message.channel, message.sender, display_name=message.display_name,
-                timezone=timezone, now=message.received_at)
+                session,
+                message.channel,
+                message.sender,
+                display_name=message.display_name,
+                timezone=timezone,
+                now=message.received_at,
+            )
             return identity.learner_id, identity.thread_id
 
     async def handle(self, message: InboundMessage) -> TurnResult:
@@ -89,8 +103,9 @@ class Runner:
             if lane.users == 0:
                 self._lanes.pop(thread_id, None)
 
-    async def _run_batch(self, thread_id: str, learner_id: int,
-                         batch: list[tuple[InboundMessage, asyncio.Future]]) -> None:
+    async def _run_batch(
+        self, thread_id: str, learner_id: int, batch: list[tuple[InboundMessage, asyncio.Future]]
+    ) -> None:
         try:
             result = await self.run_turn(thread_id, learner_id, [m for m, _ in batch])
         except Exception as exc:
@@ -103,8 +118,9 @@ class Runner:
             if not future.done():
                 future.set_result(result)
 
-    async def run_turn(self, thread_id: str, learner_id: int,
-                       messages: list[InboundMessage]) -> TurnResult:
+    async def run_turn(
+        self, thread_id: str, learner_id: int, messages: list[InboundMessage]
+    ) -> TurnResult:
         """Invoke the graph once for the messages, resuming it if it waits at an interrupt."""
         config = {"configurable": {"thread_id": thread_id}}
         text = "\n".join(m.text for m in messages)
@@ -112,9 +128,12 @@ class Runner:
         if snapshot.interrupts:
             graph_input: Any = Command(resume=text)
         else:
-            graph_input = {"text": text, "learner_id": learner_id,
-                           "now": messages[-1].received_at.isoformat()}
-        result = await self.graph.ainvoke(graph_input, config, context=self.context_factory(),
-                                          durability="exit")
-        return TurnResult(thread_id=thread_id, replies=replies_from(result),
-                          messages=len(messages))
+            graph_input = {
+                "text": text,
+                "learner_id": learner_id,
+                "now": messages[-1].received_at.isoformat(),
+            }
+        result = await self.graph.ainvoke(
+            graph_input, config, context=self.context_factory(), durability="exit"
+        )
+        return TurnResult(thread_id=thread_id, replies=replies_from(result), messages=len(messages))

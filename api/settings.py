@@ -53,7 +53,9 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("lingograph_model", "lingograph_router_model", "openai_base_url", mode="before")
+    @field_validator(
+        "lingograph_model", "lingograph_router_model", "openai_base_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

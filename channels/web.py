@@ -14,12 +14,17 @@ class WebMessage(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:@+-]+$",
-                      description="A stable id for the person chatting (letters, digits, _.:@+-).")
+    user: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_.:@+-]+$",
+        description="A stable id for the person chatting (letters, digits, _.:@+-).",
+    )
     text: str = Field(description="What the learner typed.")
     name: str | None = Field(default=None, max_length=120)
-    timezone: str | None = Field(default=None, max_length=64,
-                                 description="IANA timezone, used when the learner is new.")
+    timezone: str | None = Field(
+        default=None, max_length=64, description="IANA timezone, used when the learner is new."
+    )
 
     @field_validator("text")
     @classmethod
@@ -31,8 +36,15 @@ class WebMessage(BaseModel):
 
 def parse(body: WebMessage) -> list[InboundMessage]:
     """The inbound message a web request carries."""
-    return [InboundMessage(channel=CHANNEL, sender=body.user, text=body.text,
-                           display_name=body.name, timezone=body.timezone)]
+    return [
+        InboundMessage(
+            channel=CHANNEL,
+            sender=body.user,
+            text=body.text,
+            display_name=body.name,
+            timezone=body.timezone,
+        )
+    ]
 
 
 def render(message: OutboundMessage) -> dict:

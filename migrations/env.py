@@ -37,8 +37,9 @@ async def _run_async() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=sqlalchemy_url(_database_url()), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=sqlalchemy_url(_database_url()), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

@@ -37,9 +37,16 @@ class ServedExercise:
 
 def exercise_from_row(row: Exercise) -> ServedExercise:
     """Validate a stored exercise into its schema model."""
-    model = parse_exercise({"id": row.slug, "type": row.type, "prompt": row.prompt,
-                            "answers": row.accepted_answers, "explanation": row.explanation,
-                            **row.content})
+    model = parse_exercise(
+        {
+            "id": row.slug,
+            "type": row.type,
+            "prompt": row.prompt,
+            "answers": row.accepted_answers,
+            "explanation": row.explanation,
+            **row.content,
+        }
+    )
     return ServedExercise("exercise", row.id, row.level, model)
 
 
@@ -50,13 +57,20 @@ def vocab_exercise(word: Vocabulary, level: str) -> ServedExercise:
     bare = _ARTICLE.sub("", word.term)
     if bare != word.term:
         answers.append(bare)
-    model = Translate(id=f"vocab-{word.id}", prompt=f"How do you say “{meanings[0]}”?",
-                      text=meanings[0], answers=answers, direction="to_target",
-                      explanation=f"*{word.term}* means “{word.translation}”.")
+    model = Translate(
+        id=f"vocab-{word.id}",
+        prompt=f"How do you say “{meanings[0]}”?",
+        text=meanings[0],
+        answers=answers,
+        direction="to_target",
+        explanation=f"*{word.term}* means “{word.translation}”.",
+    )
     return ServedExercise("vocab", word.id, level, model)
 
 
-async def course_for(session: AsyncSession, target: str | None, native: str | None) -> Course | None:
+async def course_for(
+    session: AsyncSession, target: str | None, native: str | None
+) -> Course | None:
     """The course teaching `target` to speakers of `native`."""
     if not target:
         return None
@@ -74,16 +88,22 @@ async def available_languages(session: AsyncSession) -> list[tuple[str, str]]:
 
 async def lessons(session: AsyncSession, course_id: int) -> list[Lesson]:
     """The course's lessons in order."""
-    return list(await session.scalars(
-        select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position)))
+    return list(
+        await session.scalars(
+            select(Lesson).where(Lesson.course_id == course_id).order_by(Lesson.position)
+        )
+    )
 
 
 async def lesson_exercises(session: AsyncSession, lesson_id: int) -> list[ServedExercise]:
     """A lesson's published exercises in teaching order."""
     rows = await session.scalars(
         select(Exercise)
-        .where(Exercise.lesson_id == lesson_id, Exercise.status == "published",
-               Exercise.purpose == "lesson")
+        .where(
+            Exercise.lesson_id == lesson_id,
+            Exercise.status == "published",
+            Exercise.purpose == "lesson",
+        )
         .order_by(Exercise.position, Exercise.id)
     )
     return [exercise_from_row(r) for r in rows]
@@ -93,8 +113,11 @@ async def placement_questions(session: AsyncSession, course_id: int) -> list[Ser
     """The course's placement quiz, easiest first."""
     rows = await session.scalars(
         select(Exercise)
-        .where(Exercise.course_id == course_id, Exercise.purpose == "placement",
-               Exercise.status == "published")
+        .where(
+            Exercise.course_id == course_id,
+            Exercise.purpose == "placement",
+            Exercise.status == "published",
+        )
         .order_by(Exercise.position, Exercise.id)
     )
     return [exercise_from_row(r) for r in rows]
@@ -102,8 +125,11 @@ async def placement_questions(session: AsyncSession, course_id: int) -> list[Ser
 
 async def lesson_vocabulary(session: AsyncSession, lesson_id: int) -> list[Vocabulary]:
     """The words a lesson introduces."""
-    return list(await session.scalars(
-        select(Vocabulary).where(Vocabulary.lesson_id == lesson_id).order_by(Vocabulary.id)))
+    return list(
+        await session.scalars(
+            select(Vocabulary).where(Vocabulary.lesson_id == lesson_id).order_by(Vocabulary.id)
+        )
+    )
 
 
 async def load_item(session: AsyncSession, item_type: str, item_id: int) -> ServedExercise | None:
@@ -118,12 +144,17 @@ async def load_item(session: AsyncSession, item_type: str, item_id: int) -> Serv
     return vocab_exercise(word, lesson.level if lesson else "A1")
 
 
-async def next_lesson(session: AsyncSession, course_id: int, learner_id: int,
-                      level: str | None) -> Lesson | None:
+async def next_lesson(
+    session: AsyncSession, course_id: int, learner_id: int, level: str | None
+) -> Lesson | None:
     """The first lesson at or above the learner's level that they have not completed."""
-    done = set(await session.scalars(
-        select(LessonProgress.lesson_id).where(LessonProgress.learner_id == learner_id,
-                                               LessonProgress.completed_at.is_not(None))))
+    done = set(
+        await session.scalars(
+            select(LessonProgress.lesson_id).where(
+                LessonProgress.learner_id == learner_id, LessonProgress.completed_at.is_not(None)
+            )
+        )
+    )
     all_lessons = await lessons(session, course_id)
     start_at = next((ls for ls in all_lessons if level and ls.level >= level), None)
     ordered = [ls for ls in all_lessons if start_at is None or ls.position >= start_at.position]
@@ -134,7 +165,8 @@ async def next_lesson(session: AsyncSession, course_id: int, learner_id: int,
 async def confusables(session: AsyncSession, course_id: int) -> frozenset[str]:
     """Real words of the course that a one-letter slip must not be mistaken for."""
     terms = await session.scalars(
-        select(Vocabulary.term).join(Lesson).where(Lesson.course_id == course_id))
+        select(Vocabulary.term).join(Lesson).where(Lesson.course_id == course_id)
+    )
     words = {strip_accents(w) for term in terms for w in normalize(term).split()}
     return frozenset(words | COMMON_WORDS)
 
@@ -145,10 +177,14 @@ async def lookup_word(session: AsyncSession, course_id: int, phrase: str) -> lis
     if not wanted:
         return []
     rows = await session.scalars(
-        select(Vocabulary).join(Lesson).where(Lesson.course_id == course_id))
+        select(Vocabulary).join(Lesson).where(Lesson.course_id == course_id)
+    )
     matches = []
     for word in rows:
-        terms = {strip_accents(normalize(word.term)), strip_accents(normalize(_ARTICLE.sub("", word.term)))}
+        terms = {
+            strip_accents(normalize(word.term)),
+            strip_accents(normalize(_ARTICLE.sub("", word.term))),
+        }
         meanings = {strip_accents(normalize(m)) for m in word.translation.split("/")}
         meanings |= {m.removeprefix("the ").removeprefix("to ") for m in meanings}
         if wanted in terms or wanted in meanings:
@@ -158,5 +194,9 @@ async def lookup_word(session: AsyncSession, course_id: int, phrase: str) -> lis
 
 async def lesson_count(session: AsyncSession, course_id: int) -> int:
     """How many lessons the course has."""
-    return await session.scalar(
-        select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id)) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Lesson).where(Lesson.course_id == course_id)
+        )
+        or 0
+    )

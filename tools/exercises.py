@@ -70,7 +70,9 @@ class FillBlank(_Exercise):
     def _one_blank(cls, sentence: str) -> str:
         blanks = _BLANK_RUN.findall(sentence)
         if len(blanks) != 1:
-            raise ValueError(f"the sentence must contain exactly one blank ___ (found {len(blanks)})")
+            raise ValueError(
+                f"the sentence must contain exactly one blank ___ (found {len(blanks)})"
+            )
         return _BLANK_RUN.sub(BLANK, sentence)
 
     def filled(self, answer: str) -> str:

@@ -64,7 +64,7 @@ def _typo_word(given: str, expected: str, confusables: frozenset[str]) -> tuple[
 def grade_text(
     answer: str, accepted: list[str], *, confusables: frozenset[str] = frozenset()
 ) -> Grade:
-    """Grade free text against accepted answers; `confusables` are real words never taken as typos."""
+    """Grade text against accepted answers; `confusables` are real words, never typos."""
     expected = accepted[0]
     given = normalize(answer)
     candidates = [normalize(a) for a in accepted]
@@ -126,13 +126,12 @@ def resolve_fill_blank(answer: str, exercise: FillBlank) -> str:
         "blankmark"
     )
     before, after = before.strip(), after.strip()
-    if before or after:
-        if (not before or given.startswith(before + " ")) and (
-            not after or given.endswith(" " + after)
-        ):
-            middle = given[len(before) : len(given) - len(after)] if after else given[len(before) :]
-            if middle.strip():
-                return middle.strip()
+    starts = not before or given.startswith(before + " ")
+    ends = not after or given.endswith(" " + after)
+    if (before or after) and starts and ends:
+        middle = given[len(before) : len(given) - len(after)] if after else given[len(before) :]
+        if middle.strip():
+            return middle.strip()
     return answer
 
 

@@ -19,17 +19,28 @@ def thread_id_for(channel: str, sender: str) -> str:
     return uuid.uuid5(_THREAD_NAMESPACE, f"{channel}:{sender}").hex[:20]
 
 
-async def resolve_identity(session: AsyncSession, channel: str, sender: str, *,
-                           display_name: str | None = None, timezone: str = "UTC",
-                           now: datetime | None = None) -> ChannelIdentity:
+async def resolve_identity(
+    session: AsyncSession,
+    channel: str,
+    sender: str,
+    *,
+    display_name: str | None = None,
+    timezone: str = "UTC",
+    now: datetime | None = None,
+) -> ChannelIdentity:
     """The identity for (channel, sender), creating it and a new learner on first contact."""
-    query = select(ChannelIdentity).where(ChannelIdentity.channel == channel,
-                                          ChannelIdentity.sender == sender)
+    query = select(ChannelIdentity).where(
+        ChannelIdentity.channel == channel, ChannelIdentity.sender == sender
+    )
     identity = await session.scalar(query)
     if identity is None:
         learner = Learner(display_name=display_name, timezone=timezone)
-        identity = ChannelIdentity(channel=channel, sender=sender, learner=learner,
-                                   thread_id=thread_id_for(channel, sender))
+        identity = ChannelIdentity(
+            channel=channel,
+            sender=sender,
+            learner=learner,
+            thread_id=thread_id_for(channel, sender),
+        )
         session.add(identity)
         try:
             await session.flush()

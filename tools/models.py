@@ -31,7 +31,9 @@ def load_chat_model(spec: str, base_url: str | None = None) -> BaseChatModel:
     try:
         return init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as exc:
-        raise ValueError(f"provider {provider!r} needs its LangChain package installed: {exc}") from exc
+        raise ValueError(
+            f"provider {provider!r} needs its LangChain package installed: {exc}"
+        ) from exc
 
 
 def with_fallbacks(primary: BaseChatModel, fallbacks: list[str]) -> Runnable:

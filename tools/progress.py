@@ -34,30 +34,43 @@ class Progress:
         return self.correct / self.answered if self.answered else None
 
 
-async def _accuracy(session: AsyncSession, learner_id: int, since: datetime | None) -> tuple[int, int]:
-    query = select(func.count(), func.coalesce(func.sum(case((Attempt.correct, 1), else_=0)), 0)) \
-        .where(Attempt.learner_id == learner_id, Attempt.context != "placement")
+async def _accuracy(
+    session: AsyncSession, learner_id: int, since: datetime | None
+) -> tuple[int, int]:
+    query = select(
+        func.count(), func.coalesce(func.sum(case((Attempt.correct, 1), else_=0)), 0)
+    ).where(Attempt.learner_id == learner_id, Attempt.context != "placement")
     if since is not None:
         query = query.where(Attempt.created_at >= since)
     answered, correct = (await session.execute(query)).one()
     return int(answered), int(correct)
 
 
-async def learner_progress(session: AsyncSession, learner_id: int, course_id: int | None,
-                           now: datetime, timezone: str) -> Progress:
+async def learner_progress(
+    session: AsyncSession, learner_id: int, course_id: int | None, now: datetime, timezone: str
+) -> Progress:
     """Compute the learner's progress as of `now`."""
     done = await session.scalar(
-        select(func.count()).select_from(LessonProgress).where(
-            LessonProgress.learner_id == learner_id, LessonProgress.completed_at.is_not(None)))
+        select(func.count())
+        .select_from(LessonProgress)
+        .where(LessonProgress.learner_id == learner_id, LessonProgress.completed_at.is_not(None))
+    )
     total = await lesson_count(session, course_id) if course_id else 0
     answered, correct = await _accuracy(session, learner_id, None)
     answered_week, correct_week = await _accuracy(session, learner_id, now - timedelta(days=7))
     words = await session.scalar(
-        select(func.count()).select_from(ReviewCard).where(
-            ReviewCard.learner_id == learner_id, ReviewCard.item_type == "vocab"))
+        select(func.count())
+        .select_from(ReviewCard)
+        .where(ReviewCard.learner_id == learner_id, ReviewCard.item_type == "vocab")
+    )
     return Progress(
-        lessons_done=done or 0, lessons_total=total, answered=answered, correct=correct,
-        answered_week=answered_week, correct_week=correct_week,
+        lessons_done=done or 0,
+        lessons_total=total,
+        answered=answered,
+        correct=correct,
+        answered_week=answered_week,
+        correct_week=correct_week,
         streak=await learner_streak(session, learner_id, now, timezone),
-        words_learning=words or 0, due_now=await count_due(session, learner_id, now),
+        words_learning=words or 0,
+        due_now=await count_due(session, learner_id, now),
     )

@@ -41,16 +41,18 @@ class Scheduled:
     due: datetime
 
 
-def schedule(fsrs_state: dict | None, verdict: str, now: datetime,
-             scheduler: Scheduler | None = None) -> Scheduled:
+def schedule(
+    fsrs_state: dict | None, verdict: str, now: datetime, scheduler: Scheduler | None = None
+) -> Scheduled:
     """Apply one review with the rating a grading verdict earns; a missing state is a new card."""
     card = Card.from_dict(fsrs_state) if fsrs_state else Card(due=now)
     card, _log = (scheduler or _scheduler).review_card(card, RATING_FOR_VERDICT[verdict], now)
     return Scheduled(card.to_dict(), card.due)
 
 
-async def _card(session: AsyncSession, learner_id: int, item_type: str,
-                item_id: int) -> ReviewCard | None:
+async def _card(
+    session: AsyncSession, learner_id: int, item_type: str, item_id: int
+) -> ReviewCard | None:
     return await session.scalar(
         select(ReviewCard).where(
             ReviewCard.learner_id == learner_id,
@@ -60,15 +62,29 @@ async def _card(session: AsyncSession, learner_id: int, item_type: str,
     )
 
 
-async def record_review(session: AsyncSession, learner_id: int, item_type: str, item_id: int,
-                        verdict: str, now: datetime, *, create: bool) -> ReviewCard | None:
+async def record_review(
+    session: AsyncSession,
+    learner_id: int,
+    item_type: str,
+    item_id: int,
+    verdict: str,
+    now: datetime,
+    *,
+    create: bool,
+) -> ReviewCard | None:
     """Schedule the item's card after an answer; with `create`, a first miss makes a card."""
     card = await _card(session, learner_id, item_type, item_id)
     if card is None:
         if not create:
             return None
-        card = ReviewCard(learner_id=learner_id, item_type=item_type, item_id=item_id,
-                          reason="missed", fsrs={}, due=now)
+        card = ReviewCard(
+            learner_id=learner_id,
+            item_type=item_type,
+            item_id=item_id,
+            reason="missed",
+            fsrs={},
+            due=now,
+        )
         session.add(card)
     scheduled = schedule(card.fsrs or None, verdict, now)
     card.fsrs, card.due, card.last_review = scheduled.fsrs, scheduled.due, now
@@ -78,8 +94,9 @@ async def record_review(session: AsyncSession, learner_id: int, item_type: str, 
     return card
 
 
-async def add_new_words(session: AsyncSession, learner_id: int, vocab_ids: list[int],
-                        now: datetime) -> int:
+async def add_new_words(
+    session: AsyncSession, learner_id: int, vocab_ids: list[int], now: datetime
+) -> int:
     """Make review cards, due now, for words the learner has just met; returns how many."""
     existing = set(
         await session.scalars(
@@ -92,13 +109,22 @@ async def add_new_words(session: AsyncSession, learner_id: int, vocab_ids: list[
     )
     fresh = [vid for vid in vocab_ids if vid not in existing]
     for vid in fresh:
-        session.add(ReviewCard(learner_id=learner_id, item_type="vocab", item_id=vid,
-                               reason="new_word", fsrs=Card(due=now).to_dict(), due=now))
+        session.add(
+            ReviewCard(
+                learner_id=learner_id,
+                item_type="vocab",
+                item_id=vid,
+                reason="new_word",
+                fsrs=Card(due=now).to_dict(),
+                due=now,
+            )
+        )
     return len(fresh)
 
 
-async def due_cards(session: AsyncSession, learner_id: int, now: datetime,
-                    limit: int = REVIEW_SESSION_SIZE) -> list[ReviewCard]:
+async def due_cards(
+    session: AsyncSession, learner_id: int, now: datetime, limit: int = REVIEW_SESSION_SIZE
+) -> list[ReviewCard]:
     """Cards due now (or within the learn-ahead limit), missed items before new words."""
     rows = await session.scalars(
         select(ReviewCard)
@@ -111,11 +137,14 @@ async def due_cards(session: AsyncSession, learner_id: int, now: datetime,
 
 async def count_due(session: AsyncSession, learner_id: int, now: datetime) -> int:
     """How many cards a review would serve now, across all sessions."""
-    return await session.scalar(
-        select(func.count()).select_from(ReviewCard).where(
-            ReviewCard.learner_id == learner_id, ReviewCard.due <= now + LEARN_AHEAD
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(ReviewCard)
+            .where(ReviewCard.learner_id == learner_id, ReviewCard.due <= now + LEARN_AHEAD)
         )
-    ) or 0
+        or 0
+    )
 
 
 async def next_due(session: AsyncSession, learner_id: int) -> datetime | None:

@@ -36,7 +36,7 @@ class Streak:
 
 
 def compute_streak(days: set[date], today: date) -> Streak:
-    """Streak figures from the set of days with activity; a streak survives until a full day is missed."""
+    """Streak figures from the days with activity; a streak lives until a whole day is missed."""
     anchor = today if today in days else today - timedelta(days=1)
     current = 0
     while anchor - timedelta(days=current) in days:
@@ -50,8 +50,9 @@ def compute_streak(days: set[date], today: date) -> Streak:
     return Streak(current=current, longest=longest, active_today=today in days)
 
 
-async def record_activity(session: AsyncSession, learner_id: int, now: datetime,
-                          timezone: str) -> None:
+async def record_activity(
+    session: AsyncSession, learner_id: int, now: datetime, timezone: str
+) -> None:
     """Count one learning activity on the learner's local day."""
     day = local_day(now, timezone)
     row = await session.get(StreakDay, (learner_id, day))
@@ -61,8 +62,11 @@ async def record_activity(session: AsyncSession, learner_id: int, now: datetime,
         row.activities += 1
 
 
-async def learner_streak(session: AsyncSession, learner_id: int, now: datetime,
-                         timezone: str) -> Streak:
+async def learner_streak(
+    session: AsyncSession, learner_id: int, now: datetime, timezone: str
+) -> Streak:
     """The learner's streak as of `now` in their timezone."""
-    days = set(await session.scalars(select(StreakDay.day).where(StreakDay.learner_id == learner_id)))
+    days = set(
+        await session.scalars(select(StreakDay.day).where(StreakDay.learner_id == learner_id))
+    )
     return compute_streak(days, local_day(now, timezone))

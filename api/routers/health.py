@@ -35,5 +35,7 @@ async def ready(request: Request) -> JSONResponse:
     except Exception as exc:
         checks["checkpointer"] = f"error: {type(exc).__name__}: {exc}"
     healthy = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
-                        status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status_code=200 if healthy else 503,
+    )

@@ -27,8 +27,11 @@ async def post_message(request: Request) -> dict:
     """Send a learner's message and get the tutor's replies."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise ApiError(415, "unsupported_media_type",
-                       f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"send JSON with Content-Type: application/json (got {content_type or 'none'!r})",
+        )
     raw = await request.body()
     limit = request.app.state.settings.max_message_chars
     if len(raw) > limit * 4 + 1024:
@@ -38,15 +41,28 @@ async def post_message(request: Request) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise ApiError(422, "validation_error", [{"field": "body", "message": "expected a JSON object"}])
+        raise ApiError(
+            422, "validation_error", [{"field": "body", "message": "expected a JSON object"}]
+        )
     try:
         body = web.WebMessage.model_validate(data)
     except ValidationError as exc:
         raise ApiError(422, "validation_error", validation_details(exc.errors())) from exc
     if len(body.text) > limit:
-        raise ApiError(422, "validation_error", [{
-            "field": "text", "message": f"text is {len(body.text)} characters; the limit is {limit}"}])
+        raise ApiError(
+            422,
+            "validation_error",
+            [
+                {
+                    "field": "text",
+                    "message": f"text is {len(body.text)} characters; the limit is {limit}",
+                }
+            ],
+        )
     runner = request.app.state.runner
     result = await runner.handle(web.parse(body)[0])
-    return {"thread_id": result.thread_id, "batched": result.messages,
-            "replies": [web.render(r) for r in result.replies]}
+    return {
+        "thread_id": result.thread_id,
+        "batched": result.messages,
+        "replies": [web.render(r) for r in result.replies],
+    }

@@ -11,7 +11,6 @@ from api.settings import get_settings
 from tools.models import load_chat_model, with_fallbacks
 
 
-
 @dataclass(kw_only=True)
 class Context:
     """Runtime context for a tutor run; every field has a documented default."""
@@ -26,7 +25,9 @@ class Context:
     )
     router_model: str | None = field(
         default_factory=lambda: get_settings().lingograph_router_model,
-        metadata={"description": "provider:model for intent classification; defaults to tutor_model."},
+        metadata={
+            "description": "provider:model for intent classification; defaults to tutor_model."
+        },
     )
     fallback_models: list[str] = field(
         default_factory=lambda: list(get_settings().lingograph_fallback_models),
@@ -42,7 +43,9 @@ class Context:
     )
     chat_model: BaseChatModel | None = field(
         default=None,
-        metadata={"description": "A ready chat model instance; overrides tutor_model and router_model."},
+        metadata={
+            "description": "A ready chat model instance; overrides tutor_model and router_model."
+        },
     )
 
     def tutor_llm(self) -> Runnable | None:

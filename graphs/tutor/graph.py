@@ -7,10 +7,18 @@ from graphs.tutor.context import Context
 from graphs.tutor.state import InputState, State
 
 HANDLERS = {
-    "onboarding": nodes.onboarding, "greet": nodes.greet, "lesson": nodes.lesson,
-    "hint": nodes.hint, "review": nodes.review, "progress": nodes.progress,
-    "practice": nodes.practice, "question": nodes.question, "explain": nodes.explain,
-    "settings": nodes.settings, "upgrade": nodes.upgrade, "help": nodes.help_,
+    "onboarding": nodes.onboarding,
+    "greet": nodes.greet,
+    "lesson": nodes.lesson,
+    "hint": nodes.hint,
+    "review": nodes.review,
+    "progress": nodes.progress,
+    "practice": nodes.practice,
+    "question": nodes.question,
+    "explain": nodes.explain,
+    "settings": nodes.settings,
+    "upgrade": nodes.upgrade,
+    "help": nodes.help_,
     "stop": nodes.stop,
 }
 

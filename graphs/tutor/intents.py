@@ -8,8 +8,22 @@ from typing import Literal
 from tools.text import normalize
 
 Intent = Literal[
-    "greeting", "onboarding", "lesson", "answer", "skip", "hint", "explain", "review",
-    "progress", "practice", "question", "settings", "upgrade", "help", "stop", "affirm",
+    "greeting",
+    "onboarding",
+    "lesson",
+    "answer",
+    "skip",
+    "hint",
+    "explain",
+    "review",
+    "progress",
+    "practice",
+    "question",
+    "settings",
+    "upgrade",
+    "help",
+    "stop",
+    "affirm",
     "unknown",
 ]
 INTENTS: tuple[str, ...] = Intent.__args__
@@ -20,18 +34,54 @@ COMMANDS: dict[str, Intent] = {
     **dict.fromkeys(["stop", "unsubscribe", "stopall", "cancel reminders"], "stop"),
     **dict.fromkeys(["progress", "stats", "my progress", "progreso", "streak"], "progress"),
     **dict.fromkeys(["review", "repasar", "repaso", "review words"], "review"),
-    **dict.fromkeys(["lesson", "next lesson", "continue", "start lesson", "next", "lección",
-                     "leccion", "start", "continue lesson", "resume"], "lesson"),
+    **dict.fromkeys(
+        [
+            "lesson",
+            "next lesson",
+            "continue",
+            "start lesson",
+            "next",
+            "lección",
+            "leccion",
+            "start",
+            "continue lesson",
+            "resume",
+        ],
+        "lesson",
+    ),
     **dict.fromkeys(["upgrade", "premium", "subscribe", "pricing", "plans"], "upgrade"),
-    **dict.fromkeys(["settings", "level", "change level", "timezone", "reminders on",
-                     "language", "change language"], "settings"),
-    **dict.fromkeys(["practice", "conversation", "chat", "let's talk", "lets talk",
-                     "free practice"], "practice"),
+    **dict.fromkeys(
+        [
+            "settings",
+            "level",
+            "change level",
+            "timezone",
+            "reminders on",
+            "language",
+            "change language",
+        ],
+        "settings",
+    ),
+    **dict.fromkeys(
+        ["practice", "conversation", "chat", "let's talk", "lets talk", "free practice"], "practice"
+    ),
 }
 # While an exercise waits for an answer, these words are about the exercise, not answers.
 EXERCISE_COMMANDS: dict[str, Intent] = {
-    **dict.fromkeys(["skip", "pass", "i don't know", "i dont know", "no idea", "no sé",
-                     "no se", "idk", "show answer"], "skip"),
+    **dict.fromkeys(
+        [
+            "skip",
+            "pass",
+            "i don't know",
+            "i dont know",
+            "no idea",
+            "no sé",
+            "no se",
+            "idk",
+            "show answer",
+        ],
+        "skip",
+    ),
     **dict.fromkeys(["hint", "clue", "pista"], "hint"),
 }
 _LESSON_NUMBER = re.compile(r"^(?:lesson|lección|leccion)\s+(\d{1,3})$")
@@ -41,34 +91,64 @@ _SETTINGS = re.compile(
 )
 _EXPLAIN = re.compile(r"^(?:explain|why|por qué|por que)\b")
 _QUESTION_MARK_PREFIX = re.compile(r"^(?:\?|question:|q:)")
+# Phrases no answer to an A1-A2 exercise starts with: a question about the language.
+_MID_EXERCISE_QUESTION = re.compile(
+    r"^(?:what does|what do|what is the meaning|what's the meaning|how do you say|how do i say|"
+    r"what's the difference|what is the difference|qué significa|que significa|can you explain)\b"
+)
 
 PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
     ("stop", re.compile(r"\b(?:unsubscribe|stop (?:sending|messaging|reminders))\b")),
     ("help", re.compile(r"\b(?:help|what can you do|how does this work|how do i use)\b")),
-    ("progress", re.compile(
-        r"\b(?:how am i doing|my (?:progress|stats|streak|score)|how (?:far|well) "
-        r"(?:am i|have i)|show (?:me )?(?:my )?progress|how many (?:lessons|words))\b")),
-    ("review", re.compile(r"\b(?:review|revise|go over my mistakes|practi[cs]e my mistakes|"
-                          r"flashcards?|repasar)\b")),
+    (
+        "progress",
+        re.compile(
+            r"\b(?:how am i doing|my (?:progress|stats|streak|score)|how (?:far|well) "
+            r"(?:am i|have i)|show (?:me )?(?:my )?progress|how many (?:lessons|words))\b"
+        ),
+    ),
+    (
+        "review",
+        re.compile(
+            r"\b(?:review|revise|go over my mistakes|practi[cs]e my mistakes|"
+            r"flashcards?|repasar)\b"
+        ),
+    ),
     ("upgrade", re.compile(r"\b(?:premium|upgrade|subscription|paid plan|pricing)\b")),
     ("settings", re.compile(r"\b(?:change|set|switch) (?:my )?(?:level|language|timezone)\b")),
-    ("lesson", re.compile(
-        r"\b(?:(?:start|begin|continue|next|another|new) (?:a |the |my )?lesson|teach me|"
-        r"let'?s (?:learn|study|start)|i want to learn|ready to learn)\b")),
-    ("practice", re.compile(
-        r"\b(?:let'?s (?:talk|chat|practi[cs]e)|conversation practice|practi[cs]e "
-        r"(?:speaking|conversation|spanish|chatting)|talk to me in|chat in spanish|"
-        r"hablemos|conversar)\b")),
-    ("question", re.compile(
-        r"(?:\?|¿)|^(?:what|how|why|when|where|which|who|is|are|does|do|can|should|could|"
-        r"qué|que|cómo|como|cuándo|cuando|dónde|donde|cuál|cual|por qué)\b|"
-        r"\b(?:what does|how do you say|difference between|meaning of|mean in)\b")),
-    ("greeting", re.compile(
-        r"^(?:hi|hello|hey|hiya|yo|hola|buenas|buenos días|buenos dias|buenas tardes|"
-        r"buenas noches|good (?:morning|afternoon|evening)|qué tal|que tal)\b")),
+    (
+        "lesson",
+        re.compile(
+            r"\b(?:(?:start|begin|continue|next|another|new) (?:a |the |my )?lesson|teach me|"
+            r"let'?s (?:learn|study|start)|i want to learn|ready to learn)\b"
+        ),
+    ),
+    (
+        "practice",
+        re.compile(
+            r"\b(?:let'?s (?:talk|chat|practi[cs]e)|conversation practice|practi[cs]e "
+            r"(?:speaking|conversation|spanish|chatting)|talk to me in|chat in spanish|"
+            r"hablemos|conversar)\b"
+        ),
+    ),
+    (
+        "question",
+        re.compile(
+            r"(?:\?|¿)|^(?:what|how|why|when|where|which|who|is|are|does|do|can|should|could|"
+            r"qué|que|cómo|como|cuándo|cuando|dónde|donde|cuál|cual|por qué)\b|"
+            r"\b(?:what does|how do you say|difference between|meaning of|mean in)\b"
+        ),
+    ),
+    (
+        "greeting",
+        re.compile(
+            r"^(?:hi|hello|hey|hiya|yo|hola|buenas|buenos días|buenos dias|buenas tardes|"
+            r"buenas noches|good (?:morning|afternoon|evening)|qué tal|que tal)\b"
+        ),
+    ),
 ]
 AFFIRMATIONS = frozenset(
-    "yes y yeah yep sure ok okay k go let's go lets go sí si vale claro dale 👍 ok!".split()
+    "yes y yeah yep sure ok okay k go sí si vale claro dale 👍 ok!".split()
     + ["let's go", "lets go", "sounds good", "of course", "why not"]
 )
 
@@ -98,7 +178,7 @@ def classify(text: str, *, exercise_pending: bool) -> Intent:
     if exercise_pending:
         if norm in EXERCISE_COMMANDS:
             return EXERCISE_COMMANDS[norm]
-        if _QUESTION_MARK_PREFIX.match(raw):
+        if _QUESTION_MARK_PREFIX.match(raw) or _MID_EXERCISE_QUESTION.match(raw):
             return "question"
         if _EXPLAIN.match(norm) and len(norm.split()) > 1:
             return "question"

@@ -1,7 +1,13 @@
 """Prompts for the model-backed parts of the tutor."""
 
-LANGUAGE_NAMES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
-                  "it": "Italian", "pt": "Portuguese"}
+LANGUAGE_NAMES = {
+    "es": "Spanish",
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+}
 
 CLASSIFIER = """You route messages for a language-tutoring chat bot. The learner studies \
 {target} (level {level}) and speaks {native}.

@@ -7,7 +7,12 @@ from contextlib import asynccontextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 _engines: dict[str, AsyncEngine] = {}
 _sessionmakers: dict[str, async_sessionmaker[AsyncSession]] = {}
@@ -16,8 +21,11 @@ _sessionmakers: dict[str, async_sessionmaker[AsyncSession]] = {}
 def sqlalchemy_url(database_url: str) -> str:
     """The async SQLAlchemy URL for a plain sqlite:// or postgresql:// URL."""
     url = make_url(database_url)
-    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg",
-              "postgres": "postgresql+psycopg"}.get(url.drivername, url.drivername)
+    driver = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgresql": "postgresql+psycopg",
+        "postgres": "postgresql+psycopg",
+    }.get(url.drivername, url.drivername)
     return url.set(drivername=driver).render_as_string(hide_password=False)
 
 

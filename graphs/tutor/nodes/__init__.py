@@ -8,6 +8,23 @@ from graphs.tutor.nodes.onboarding import onboarding
 from graphs.tutor.nodes.route import route
 from graphs.tutor.nodes.turn import finish, receive
 
-__all__ = ["advance", "explain", "finish", "grade", "greet", "help_", "hint", "lesson",
-           "onboarding", "practice", "progress", "question", "receive", "review", "route",
-           "settings", "stop", "upgrade"]
+__all__ = [
+    "advance",
+    "explain",
+    "finish",
+    "grade",
+    "greet",
+    "help_",
+    "hint",
+    "lesson",
+    "onboarding",
+    "practice",
+    "progress",
+    "question",
+    "receive",
+    "review",
+    "route",
+    "settings",
+    "stop",
+    "upgrade",
+]

@@ -38,21 +38,37 @@ async def greet(state: State, runtime: Runtime[Context]) -> dict:
     async with db(runtime) as session:
         due = await count_due(session, learner["id"], now_of(state))
     nudge = f" You have {due} item{'s' if due != 1 else ''} to review." if due else ""
-    return {"replies": [reply(f"¡Hola{name}! 👋 Ready to keep learning "
-                              f"{language_name(learner.get('target_language'))}?{nudge}",
-                              MAIN_MENU)], "offer": "review" if due else "lesson"}
+    return {
+        "replies": [
+            reply(
+                f"¡Hola{name}! 👋 Ready to keep learning "
+                f"{language_name(learner.get('target_language'))}?{nudge}",
+                MAIN_MENU,
+            )
+        ],
+        "offer": "review" if due else "lesson",
+    }
 
 
 async def progress(state: State, runtime: Runtime[Context]) -> dict:
     """Summarise lessons done, accuracy, streak and words due."""
     learner = state["learner"]
     async with db(runtime) as session:
-        course = await course_for(session, learner.get("target_language"),
-                                  learner.get("native_language"))
-        stats = await learner_progress(session, learner["id"], course.id if course else None,
-                                       now_of(state), learner.get("timezone") or "UTC")
-    accuracy = (f"{stats.accuracy:.0%} ({stats.correct}/{stats.answered} answers)"
-                if stats.accuracy is not None else "no answers yet")
+        course = await course_for(
+            session, learner.get("target_language"), learner.get("native_language")
+        )
+        stats = await learner_progress(
+            session,
+            learner["id"],
+            course.id if course else None,
+            now_of(state),
+            learner.get("timezone") or "UTC",
+        )
+    accuracy = (
+        f"{stats.accuracy:.0%} ({stats.correct}/{stats.answered} answers)"
+        if stats.accuracy is not None
+        else "no answers yet"
+    )
     if stats.answered_week:
         accuracy += f" · last 7 days {stats.correct_week / stats.answered_week:.0%}"
     streak = stats.streak
@@ -69,8 +85,10 @@ async def progress(state: State, runtime: Runtime[Context]) -> dict:
     ]
     buttons = [("review", "Review")] if stats.due_now else []
     buttons.append(("lesson", "Continue lesson"))
-    return {"replies": [reply("\n".join(lines), buttons)],
-            "offer": "review" if stats.due_now else "lesson"}
+    return {
+        "replies": [reply("\n".join(lines), buttons)],
+        "offer": "review" if stats.due_now else "lesson",
+    }
 
 
 async def settings(state: State, runtime: Runtime[Context]) -> dict:
@@ -84,15 +102,27 @@ async def settings(state: State, runtime: Runtime[Context]) -> dict:
         if level:
             wanted = level.group(1).upper()
             if wanted not in LEVELS:
-                return {"replies": [reply(f"The course covers levels {' and '.join(LEVELS)}; "
-                                          f"{wanted} is not available yet.")]}
+                return {
+                    "replies": [
+                        reply(
+                            f"The course covers levels {' and '.join(LEVELS)}; "
+                            f"{wanted} is not available yet."
+                        )
+                    ]
+                }
             learner.level = wanted
             text = f"Done: your level is now *{wanted}*. Your next lesson follows it."
         elif zone:
             name = zone.group(1)
             if not valid_timezone(name):
-                return {"replies": [reply(f"I don't know the timezone “{name}”. Use a name like "
-                                          "Europe/Madrid or America/Mexico_City.")]}
+                return {
+                    "replies": [
+                        reply(
+                            f"I don't know the timezone “{name}”. Use a name like "
+                            "Europe/Madrid or America/Mexico_City."
+                        )
+                    ]
+                }
             learner.timezone = name
             text = f"Done: your streak days now follow *{name}* time."
         elif said in ("reminders on", "start reminders", "unstop"):
@@ -100,11 +130,13 @@ async def settings(state: State, runtime: Runtime[Context]) -> dict:
             text = "Reminders are back on. 🔔"
         else:
             reminders = "off" if learner.opted_out else "on"
-            text = (f"⚙️ *Settings*\nLearning: {language_name(learner.target_language)} · "
-                    f"explanations in {language_name(learner.native_language)}\n"
-                    f"Level: {learner.level}\nTimezone: {learner.timezone}\n"
-                    f"Reminders: {reminders}\n\nChange with “level A2”, “timezone "
-                    "Europe/Madrid”, “reminders on” or *stop*.")
+            text = (
+                f"⚙️ *Settings*\nLearning: {language_name(learner.target_language)} · "
+                f"explanations in {language_name(learner.native_language)}\n"
+                f"Level: {learner.level}\nTimezone: {learner.timezone}\n"
+                f"Reminders: {reminders}\n\nChange with “level A2”, “timezone "
+                "Europe/Madrid”, “reminders on” or *stop*."
+            )
             return {"replies": [reply(text, [("level A1", "Level A1"), ("level A2", "Level A2")])]}
         return {"replies": [reply(text)], "learner": learner_profile(learner)}
 
@@ -113,10 +145,15 @@ async def upgrade(state: State, runtime: Runtime[Context]) -> dict:
     """Tell the learner about the premium tier."""
     if state["learner"].get("premium"):
         return {"replies": [reply("You're already on Premium. Thank you! 💛")]}
-    return {"replies": [reply(
-        "💎 *Premium* adds unlimited conversation practice, voice notes and personalised "
-        "explanations. Payments aren't set up on this server yet, so everything here is free: "
-        "enjoy the full course!")]}
+    return {
+        "replies": [
+            reply(
+                "💎 *Premium* adds unlimited conversation practice, voice notes and "
+                "personalised explanations. Payments aren't set up on this server yet, so "
+                "everything here is free: enjoy the full course!"
+            )
+        ]
+    }
 
 
 async def help_(state: State, runtime: Runtime[Context]) -> dict:
@@ -130,6 +167,12 @@ async def stop(state: State, runtime: Runtime[Context]) -> dict:
         learner = await get_learner(session, state["learner_id"])
         learner.opted_out = True
         profile = learner_profile(learner)
-    return {"replies": [reply("You won't get reminders from me any more. Your progress is saved: "
-                              "write any time to carry on, or send *reminders on*.")],
-            "learner": profile}
+    return {
+        "replies": [
+            reply(
+                "You won't get reminders from me any more. Your progress is saved: "
+                "write any time to carry on, or send *reminders on*."
+            )
+        ],
+        "learner": profile,
+    }

@@ -26,9 +26,11 @@ _WORD_QUESTIONS = [
 
 
 def _system(template: str, learner: dict) -> str:
-    return template.format(target=language_name(learner.get("target_language")),
-                           native=language_name(learner.get("native_language")),
-                           level=learner.get("level") or "A1")
+    return template.format(
+        target=language_name(learner.get("target_language")),
+        native=language_name(learner.get("native_language")),
+        level=learner.get("level") or "A1",
+    )
 
 
 async def _model_reply(runtime: Runtime[Context], messages: list) -> str | None:
@@ -39,8 +41,10 @@ async def _model_reply(runtime: Runtime[Context], messages: list) -> str | None:
         answer = await model.ainvoke(messages)
     except Exception:
         log.exception("tutor model failed")
-        return ("Sorry, I couldn't reach the language model just now. Try again in a moment, "
-                "or carry on with *lesson* or *review*.")
+        return (
+            "Sorry, I couldn't reach the language model just now. Try again in a moment, "
+            "or carry on with *lesson* or *review*."
+        )
     return str(answer.content).strip()
 
 
@@ -49,9 +53,14 @@ async def practice(state: State, runtime: Runtime[Context]) -> dict:
     system = SystemMessage(_system(PRACTICE, state["learner"]))
     answer = await _model_reply(runtime, [system, *state.get("messages", [])])
     if answer is None:
-        return {"replies": [reply(NO_MODEL.format(what="Free conversation practice"),
-                                  [("lesson", "Lesson"), ("review", "Review"),
-                                   ("progress", "Progress")])]}
+        return {
+            "replies": [
+                reply(
+                    NO_MODEL.format(what="Free conversation practice"),
+                    [("lesson", "Lesson"), ("review", "Review"), ("progress", "Progress")],
+                )
+            ]
+        }
     return {"replies": [reply(answer)]}
 
 
@@ -64,8 +73,9 @@ async def word_answer(state: State, runtime: Runtime[Context]) -> str | None:
         if not match:
             continue
         async with db(runtime) as session:
-            course = await course_for(session, learner.get("target_language"),
-                                      learner.get("native_language"))
+            course = await course_for(
+                session, learner.get("target_language"), learner.get("native_language")
+            )
             words = await lookup_word(session, course.id, match.group("w")) if course else []
         if words:
             return "\n".join(f"📖 *{w.term}* = {w.translation}" for w in words[:5])
@@ -80,8 +90,14 @@ async def question(state: State, runtime: Runtime[Context]) -> dict:
     system = SystemMessage(_system(QUESTION, state["learner"]))
     answer = await _model_reply(runtime, [system, *state.get("messages", [])[-6:]])
     if answer is None:
-        return {"replies": [reply(NO_MODEL.format(what="Answering open questions") +
-                                  "\nI can look up course words: try “what does hola mean?”")]}
+        return {
+            "replies": [
+                reply(
+                    NO_MODEL.format(what="Answering open questions")
+                    + "\nI can look up course words: try “what does hola mean?”"
+                )
+            ]
+        }
     return {"replies": [reply(answer)]}
 
 
@@ -94,13 +110,21 @@ async def explain(state: State, runtime: Runtime[Context]) -> dict:
         item = await load_item(session, **last["item"])
     if item is None:
         return {"replies": [reply("That exercise is no longer in the course.")]}
-    personal = await personal_explanation(runtime, state["learner"], item.model.prompt,
-                                          last["expected"], last["answer"], last["verdict"],
-                                          item.model.explanation)
+    personal = await personal_explanation(
+        runtime,
+        state["learner"],
+        item.model.prompt,
+        last["expected"],
+        last["answer"],
+        last["verdict"],
+        item.model.explanation,
+    )
     if personal:
         return {"replies": [reply(personal)]}
-    text = (f"*{item.model.prompt}*\nYou answered “{last['answer']}”; the answer is "
-            f"*{last['expected']}*.\n💡 {item.model.explanation}\n\n"
-            "(An explanation of your own answer needs a language model, which this server "
-            "doesn't have configured.)")
+    text = (
+        f"*{item.model.prompt}*\nYou answered “{last['answer']}”; the answer is "
+        f"*{last['expected']}*.\n💡 {item.model.explanation}\n\n"
+        "(An explanation of your own answer needs a language model, which this server "
+        "doesn't have configured.)"
+    )
     return {"replies": [reply(text)]}

@@ -39,34 +39,58 @@ async def lesson(state: State, runtime: Runtime[Context]) -> dict:
             return {**resumed, "paused_lesson": None}
         course = await course_for(session, learner["target_language"], learner["native_language"])
         if course is None:
-            return {"replies": [reply("There is no course for your languages yet. Send "
-                                      "*settings* to pick another language.")]}
+            return {
+                "replies": [
+                    reply(
+                        "There is no course for your languages yet. Send "
+                        "*settings* to pick another language."
+                    )
+                ]
+            }
         if number is not None:
-            chosen = next((ls for ls in await lessons(session, course.id)
-                           if ls.position == number), None)
+            chosen = next(
+                (ls for ls in await lessons(session, course.id) if ls.position == number), None
+            )
             if chosen is None:
                 total = len(await lessons(session, course.id))
-                return {"replies": [reply(f"There is no lesson {number}: the course has "
-                                          f"lessons 1 to {total}.")]}
+                return {
+                    "replies": [
+                        reply(f"There is no lesson {number}: the course has lessons 1 to {total}.")
+                    ]
+                }
         else:
             chosen = await next_lesson(session, course.id, learner["id"], learner["level"])
             if chosen is None:
-                return {"replies": [reply(
-                    "🎉 You've completed every lesson in the course! Keep your words fresh with "
-                    "*review*, or redo any lesson with *lesson 1*, *lesson 2*, …",
-                    [("review", "Review"), ("progress", "Progress")])], "offer": "review"}
+                return {
+                    "replies": [
+                        reply(
+                            "🎉 You've completed every lesson in the course! Keep your words "
+                            "fresh with *review*, or redo any lesson with *lesson 1*, …",
+                            [("review", "Review"), ("progress", "Progress")],
+                        )
+                    ],
+                    "offer": "review",
+                }
         exercises = await lesson_exercises(session, chosen.id)
         if not exercises:
             return {"replies": [reply(f"Lesson {chosen.position} has no exercises yet.")]}
         if await session.get(LessonProgress, (learner["id"], chosen.id)) is None:
-            session.add(LessonProgress(learner_id=learner["id"], lesson_id=chosen.id,
-                                       started_at=now_of(state)))
+            session.add(
+                LessonProgress(
+                    learner_id=learner["id"], lesson_id=chosen.id, started_at=now_of(state)
+                )
+            )
         title = f"Lesson {chosen.position} · {chosen.title}"
-        started = _new_activity("lesson", [e.key for e in exercises], lesson_id=chosen.id,
-                                title=title)
+        started = _new_activity(
+            "lesson", [e.key for e in exercises], lesson_id=chosen.id, title=title
+        )
         intro = reply(f"📘 *{title}*\n\n{chosen.intro}")
-        return {"replies": [intro, present(exercises[0], started)], "activity": started,
-                "paused_lesson": None, "offer": None}
+        return {
+            "replies": [intro, present(exercises[0], started)],
+            "activity": started,
+            "paused_lesson": None,
+            "offer": None,
+        }
 
 
 def _when(due: datetime, now: datetime) -> str:
@@ -89,16 +113,29 @@ async def review(state: State, runtime: Runtime[Context]) -> dict:
         if not cards:
             upcoming = await next_due(session, state["learner_id"])
             later = f" Your next review is due {_when(upcoming, now)}." if upcoming else ""
-            return {"replies": [reply(f"✨ Nothing to review right now.{later}",
-                                      [("lesson", "Continue lesson"), ("progress", "Progress")])],
-                    "offer": "lesson"}
-        paused = activity if activity and activity["kind"] == "lesson" else state.get("paused_lesson")
-        started = _new_activity("review", [{"item_type": c.item_type, "item_id": c.item_id}
-                                           for c in cards])
+            return {
+                "replies": [
+                    reply(
+                        f"✨ Nothing to review right now.{later}",
+                        [("lesson", "Continue lesson"), ("progress", "Progress")],
+                    )
+                ],
+                "offer": "lesson",
+            }
+        paused = (
+            activity if activity and activity["kind"] == "lesson" else state.get("paused_lesson")
+        )
+        started = _new_activity(
+            "review", [{"item_type": c.item_type, "item_id": c.item_id} for c in cards]
+        )
         first = await load_item(session, **started["queue"][0])
     intro = reply(f"🔁 Review time: {len(cards)} item{'s' if len(cards) != 1 else ''}.")
-    return {"replies": [intro, present(first, started)], "activity": started,
-            "paused_lesson": paused, "offer": None}
+    return {
+        "replies": [intro, present(first, started)],
+        "activity": started,
+        "paused_lesson": paused,
+        "offer": None,
+    }
 
 
 def hint_for(model) -> str:
@@ -112,7 +149,9 @@ def hint_for(model) -> str:
     if isinstance(model, WordOrder):
         return f"💡 Hint: the sentence starts with “{answer.split()[0]}”."
     words = answer.split()
-    return f"💡 Hint: {len(words)} word{'s' if len(words) != 1 else ''}, starting with “{answer[0]}”."
+    return (
+        f"💡 Hint: {len(words)} word{'s' if len(words) != 1 else ''}, starting with “{answer[0]}”."
+    )
 
 
 async def hint(state: State, runtime: Runtime[Context]) -> dict:

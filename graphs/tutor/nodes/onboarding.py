@@ -19,9 +19,32 @@ LANGUAGE_WORDS = {
     "pt": {"pt", "portuguese", "português", "portugues"},
     "it": {"it", "italian", "italiano"},
 }
-TAKE_QUIZ = {"quiz", "take the quiz", "placement", "test", "yes", "y", "1", "sure", "ok", "sí", "si"}
-FROM_SCRATCH = {"scratch", "start from scratch", "beginner", "no", "n", "2", "a1", "skip",
-                "skip quiz", "skip test", "from scratch"}
+TAKE_QUIZ = {
+    "quiz",
+    "take the quiz",
+    "placement",
+    "test",
+    "yes",
+    "y",
+    "1",
+    "sure",
+    "ok",
+    "sí",
+    "si",
+}
+FROM_SCRATCH = {
+    "scratch",
+    "start from scratch",
+    "beginner",
+    "no",
+    "n",
+    "2",
+    "a1",
+    "skip",
+    "skip quiz",
+    "skip test",
+    "from scratch",
+}
 SKIP_PLACEMENT = {"skip quiz", "skip test", "stop quiz", "skip placement"}
 
 
@@ -44,17 +67,28 @@ def _buttons(codes: list[str]) -> list[tuple[str, str]]:
 async def _ask_target(session) -> dict:
     targets = sorted({t for t, _ in await available_languages(session)})
     names = ", ".join(language_name(t) for t in targets) or "no language yet"
-    return {"replies": [reply(f"Which language would you like to learn? I teach: {names}.",
-                              _buttons(targets))], "onboarding_step": "target"}
+    return {
+        "replies": [
+            reply(f"Which language would you like to learn? I teach: {names}.", _buttons(targets))
+        ],
+        "onboarding_step": "target",
+    }
 
 
 async def _start_at_a1(session, learner, now, note: str) -> dict:
     learner.level = "A1"
     learner.onboarded_at = now
-    text = (f"{note}You're set up for *{language_name(learner.target_language)}* at level "
-            "*A1*. Ready for lesson 1?")
-    return {"replies": [reply(text, [("lesson", "Start lesson 1")])], "onboarding_step": None,
-            "activity": None, "offer": "lesson", "learner": learner_profile(learner)}
+    text = (
+        f"{note}You're set up for *{language_name(learner.target_language)}* at level "
+        "*A1*. Ready for lesson 1?"
+    )
+    return {
+        "replies": [reply(text, [("lesson", "Start lesson 1")])],
+        "onboarding_step": None,
+        "activity": None,
+        "offer": "lesson",
+        "learner": learner_profile(learner),
+    }
 
 
 async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
@@ -69,13 +103,17 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
             if said in SKIP_PLACEMENT:
                 return await _start_at_a1(session, learner, now, "No problem. ")
             item = await load_item(session, **current_item(state))
-            note = reply("Let's finish the placement quiz first: answer the question, "
-                         "or send *skip quiz* to start at A1.")
+            note = reply(
+                "Let's finish the placement quiz first: answer the question, "
+                "or send *skip quiz* to start at A1."
+            )
             return {"replies": [note, present(item, activity)]}
         if step is None:
-            welcome = reply("👋 Hi! I'm Lingo, your language tutor. I'll teach you with short "
-                            "lessons, exercises with instant feedback and reviews of what you "
-                            "miss.")
+            welcome = reply(
+                "👋 Hi! I'm Lingo, your language tutor. I'll teach you with short "
+                "lessons, exercises with instant feedback and reviews of what you "
+                "miss."
+            )
             asked = await _ask_target(session)
             return {**asked, "replies": [welcome, *asked["replies"]]}
         pairs = await available_languages(session)
@@ -88,39 +126,79 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
                 return asked
             learner.target_language = code
             natives = sorted({n for t, n in pairs if t == code})
-            return {"replies": [reply(f"Great, {language_name(code)}! And which language do you "
-                                      "speak? I'll explain things in it.", _buttons(natives))],
-                    "onboarding_step": "native", "learner": learner_profile(learner)}
+            return {
+                "replies": [
+                    reply(
+                        f"Great, {language_name(code)}! And which language do you "
+                        "speak? I'll explain things in it.",
+                        _buttons(natives),
+                    )
+                ],
+                "onboarding_step": "native",
+                "learner": learner_profile(learner),
+            }
         if step == "native":
             natives = sorted({n for t, n in pairs if t == learner.target_language})
             code = parse_language(state["text"], natives)
             if code is None:
                 names = ", ".join(language_name(n) for n in natives)
-                return {"replies": [reply(f"For now I can explain {language_name(learner.target_language)} "
-                                          f"in: {names}. Which one suits you?", _buttons(natives))]}
+                return {
+                    "replies": [
+                        reply(
+                            f"For now I can explain {language_name(learner.target_language)} "
+                            f"in: {names}. Which one suits you?",
+                            _buttons(natives),
+                        )
+                    ]
+                }
             learner.native_language = code
-            return {"replies": [reply(
-                "Do you know some already? A quick placement quiz (10 questions, about 2 "
-                "minutes) finds your level. Or start from scratch at A1.",
-                [("quiz", "Take the quiz"), ("scratch", "Start from scratch")])],
-                "onboarding_step": "placement_offer", "learner": learner_profile(learner)}
+            course = await course_for(session, learner.target_language, code)
+            count = len(await placement_questions(session, course.id)) if course else 0
+            return {
+                "replies": [
+                    reply(
+                        f"Do you know some already? A quick placement quiz ({count} questions, "
+                        f"about {max(1, round(count / 5))} minutes) finds your level. Or start "
+                        "from scratch at A1.",
+                        [("quiz", "Take the quiz"), ("scratch", "Start from scratch")],
+                    )
+                ],
+                "onboarding_step": "placement_offer",
+                "learner": learner_profile(learner),
+            }
         if step == "placement_offer":
             if said in FROM_SCRATCH:
                 return await _start_at_a1(session, learner, now, "")
             if said in TAKE_QUIZ or "quiz" in said:
-                course = await course_for(session, learner.target_language,
-                                          learner.native_language)
+                course = await course_for(session, learner.target_language, learner.native_language)
                 questions = await placement_questions(session, course.id) if course else []
                 if not questions:
-                    return await _start_at_a1(session, learner, now,
-                                              "There is no placement quiz for this course. ")
-                activity = {"kind": "placement", "queue": [q.key for q in questions],
-                            "index": 0, "correct": 0, "answered": 0}
-                intro = reply("Placement quiz: answer each question with its number or the "
-                              "answer itself. Don't worry about mistakes!")
-                return {"replies": [intro, present(questions[0], activity)],
-                        "activity": activity, "onboarding_step": "placement"}
-            return {"replies": [reply("Would you like the placement quiz, or start from scratch?",
-                                      [("quiz", "Take the quiz"), ("scratch", "Start from scratch")])]}
+                    return await _start_at_a1(
+                        session, learner, now, "There is no placement quiz for this course. "
+                    )
+                activity = {
+                    "kind": "placement",
+                    "queue": [q.key for q in questions],
+                    "index": 0,
+                    "correct": 0,
+                    "answered": 0,
+                }
+                intro = reply(
+                    "Placement quiz: answer each question with its number or the "
+                    "answer itself. Don't worry about mistakes!"
+                )
+                return {
+                    "replies": [intro, present(questions[0], activity)],
+                    "activity": activity,
+                    "onboarding_step": "placement",
+                }
+            return {
+                "replies": [
+                    reply(
+                        "Would you like the placement quiz, or start from scratch?",
+                        [("quiz", "Take the quiz"), ("scratch", "Start from scratch")],
+                    )
+                ]
+            }
         # Unknown step (e.g. a thread from an older version): start over, keeping answers.
         return await _ask_target(session)

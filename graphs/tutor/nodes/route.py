@@ -19,17 +19,53 @@ from tools.text import normalize
 
 log = logging.getLogger(__name__)
 
-Node = Literal["onboarding", "greet", "lesson", "grade", "hint", "review", "progress",
-               "practice", "question", "explain", "settings", "upgrade", "help", "stop"]
+Node = Literal[
+    "onboarding",
+    "greet",
+    "lesson",
+    "grade",
+    "hint",
+    "review",
+    "progress",
+    "practice",
+    "question",
+    "explain",
+    "settings",
+    "upgrade",
+    "help",
+    "stop",
+]
 NODE_FOR_INTENT: dict[str, str] = {
-    "greeting": "greet", "onboarding": "onboarding", "lesson": "lesson", "answer": "grade",
-    "skip": "grade", "hint": "hint", "review": "review", "progress": "progress",
-    "practice": "practice", "question": "question", "explain": "explain",
-    "settings": "settings", "upgrade": "upgrade", "help": "help", "stop": "stop",
+    "greeting": "greet",
+    "onboarding": "onboarding",
+    "lesson": "lesson",
+    "answer": "grade",
+    "skip": "grade",
+    "hint": "hint",
+    "review": "review",
+    "progress": "progress",
+    "practice": "practice",
+    "question": "question",
+    "explain": "explain",
+    "settings": "settings",
+    "upgrade": "upgrade",
+    "help": "help",
+    "stop": "stop",
     "unknown": "practice",
 }
-MODEL_INTENTS = Literal["greeting", "lesson", "review", "progress", "practice", "question",
-                        "settings", "upgrade", "help", "stop", "unknown"]
+MODEL_INTENTS = Literal[
+    "greeting",
+    "lesson",
+    "review",
+    "progress",
+    "practice",
+    "question",
+    "settings",
+    "upgrade",
+    "help",
+    "stop",
+    "unknown",
+]
 
 
 class IntentChoice(BaseModel):
@@ -44,12 +80,15 @@ async def classify_with_model(text: str, state: State, runtime: Runtime[Context]
     if model is None:
         return "unknown"
     learner = state["learner"]
-    system = CLASSIFIER.format(target=language_name(learner.get("target_language")),
-                               native=language_name(learner.get("native_language")),
-                               level=learner.get("level") or "A1")
+    system = CLASSIFIER.format(
+        target=language_name(learner.get("target_language")),
+        native=language_name(learner.get("native_language")),
+        level=learner.get("level") or "A1",
+    )
     try:
         choice = await model.with_structured_output(IntentChoice).ainvoke(
-            [("system", system), ("human", text)])
+            [("system", system), ("human", text)]
+        )
     except Exception:  # a router failure must not lose the learner's message
         log.exception("intent model failed; falling back to rules")
         return "unknown"
@@ -64,10 +103,10 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
     intent = classify(text, exercise_pending=pending)
     if not learner.get("onboarded"):
         placement = pending and state["activity"]["kind"] == "placement"
-        if intent in ("help", "stop"):
-            pass
-        elif placement and intent in ("answer", "skip", "hint") and (
-            normalize(text) not in SKIP_PLACEMENT
+        if intent in ("help", "stop") or (
+            placement
+            and intent in ("answer", "skip", "hint")
+            and (normalize(text) not in SKIP_PLACEMENT)
         ):
             pass
         else:

@@ -12,8 +12,18 @@ from tools.course import load_item
 from tools.learners import get_learner, learner_profile
 
 # After these, the learner is reminded of the exercise still waiting for an answer.
-SIDE_INTENTS = {"progress", "help", "settings", "upgrade", "question", "explain", "greeting",
-                "practice", "unknown", "affirm"}
+SIDE_INTENTS = {
+    "progress",
+    "help",
+    "settings",
+    "upgrade",
+    "question",
+    "explain",
+    "greeting",
+    "practice",
+    "unknown",
+    "affirm",
+}
 
 
 async def receive(state: State, runtime: Runtime[Context]) -> dict:
@@ -21,8 +31,12 @@ async def receive(state: State, runtime: Runtime[Context]) -> dict:
     async with db(runtime) as session:
         learner = await get_learner(session, state["learner_id"])
         profile = learner_profile(learner)
-    return {"replies": None, "learner": profile, "intent": None,
-            "messages": [HumanMessage(state["text"])]}
+    return {
+        "replies": None,
+        "learner": profile,
+        "intent": None,
+        "messages": [HumanMessage(state["text"])],
+    }
 
 
 async def finish(state: State, runtime: Runtime[Context]) -> dict:

@@ -1,0 +1,83 @@
+"""Shared fixtures: a migrated, seeded SQLite file per test and a real PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from tools.db import dispose_engines
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql://lingograph@127.0.0.1:5432/lingograph_test"
+)
+
+
+def prepare_database(database_url: str) -> None:
+    """Migrate and seed a database through the real command line."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    for command in ("migrate", "seed"):
+        subprocess.run(
+            [sys.executable, "-m", "api.cli", command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded SQLite file that tests copy."""
+    path = tmp_path_factory.mktemp("template") / "lingograph.db"
+    prepare_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    """A fresh migrated and seeded SQLite database for one test."""
+    path = tmp_path / "lingograph.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A new PostgreSQL database, migrated and seeded, dropped after the session."""
+    admin = make_url(POSTGRES_ADMIN_URL)
+    name = f"lingograph_t_{uuid.uuid4().hex[:10]}"
+    admin_dsn = admin.render_as_string(hide_password=False)
+    try:
+        connection = psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL is required for these tests (run `make postgres`): {exc}")
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = admin.set(database=name).render_as_string(hide_password=False)
+    prepare_database(url)
+    yield url
+    with psycopg.connect(admin_dsn, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each backend in turn: a test using this runs on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture(autouse=True)
+async def _close_engines() -> AsyncIterator[None]:
+    yield
+    await dispose_engines()

@@ -1,0 +1,89 @@
+"""The web channel through HTTP, on SQLite and PostgreSQL, across app restarts."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from tests.conversation import Learner, six_steps, texts
+
+
+class Server:
+    """The real app with its lifespan, restartable, reached through httpx."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.stack: AsyncExitStack | None = None
+        self.client: httpx.AsyncClient | None = None
+
+    async def start(self) -> None:
+        app = create_app(Settings(database_url=self.database_url, lingograph_model=None))
+        self.stack = AsyncExitStack()
+        await self.stack.enter_async_context(app.router.lifespan_context(app))
+        self.client = await self.stack.enter_async_context(
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://lingograph.test"
+            )
+        )
+
+    async def stop(self) -> None:
+        await self.stack.aclose()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def post(self, body, **kwargs) -> httpx.Response:
+        return await self.client.post("/v1/web/messages", json=body, **kwargs)
+
+
+@pytest.fixture
+async def server(database_url):
+    running = Server(database_url)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+def web_learner(server: Server, user: str) -> Learner:
+    async def send(text: str) -> list[dict]:
+        response = await server.post({"user": user, "text": text})
+        assert response.status_code == 200, response.text
+        return response.json()["replies"]
+
+    return Learner(send)
+
+
+async def test_six_steps_across_restarts(server):
+    learner = web_learner(server, "ana")
+    await six_steps(learner, restart=server.restart)
+    await server.restart()
+    replies = await learner.say("progress")
+    assert "Lessons: 1/10 done" in texts(replies)
+    replies = await learner.say("lesson")
+    assert "Lesson 2 ·" in texts(replies)
+
+
+async def test_thread_id_is_stable_and_short(server):
+    first = (await server.post({"user": "+34600111222", "text": "hi"})).json()
+    again = (await server.post({"user": "+34600111222", "text": "es"})).json()
+    other = (await server.post({"user": "someone-else", "text": "hi"})).json()
+    assert first["thread_id"] == again["thread_id"] != other["thread_id"]
+    assert "34600111222" not in first["thread_id"] and len(first["thread_id"]) <= 32
+
+
+async def test_health_and_readiness(server):
+    assert (await server.client.get("/health")).json() == {"status": "ok"}
+    ready = await server.client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "checkpointer": "ok"}
+
+
+async def test_chat_page_is_served(server):
+    page = await server.client.get("/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert "/v1/web/messages" in page.text
