@@ -13,7 +13,7 @@ from langgraph.types import Command
 
 from channels.base import InboundMessage, OutboundMessage
 from tools.db import session_scope
-from tools.learners import resolve_identity
+from tools.learners import resolve_identity, thread_id_for
 from tools.streaks import valid_timezone
 
 log = logging.getLogger(__name__)
@@ -86,12 +86,19 @@ class Runner:
 
     async def handle(self, message: InboundMessage) -> TurnResult:
         """Run the turn that answers `message`; messages that arrive mid-run share the next turn."""
-        learner_id, thread_id = await self.identify(message)
+        # Queue before the first await, so a thread's messages keep their arrival order.
+        thread_id = thread_id_for(message.channel, message.sender)
         lane = self._lanes.setdefault(thread_id, _Lane())
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         lane.waiting.append((message, future))
         lane.users += 1
         try:
+            try:
+                learner_id, _ = await self.identify(message)
+            except BaseException:
+                if (message, future) in lane.waiting:
+                    lane.waiting.remove((message, future))
+                raise
             async with lane.lock:
                 if not future.done():
                     batch, lane.waiting = lane.waiting, []

@@ -84,6 +84,8 @@ async def record_review(
             reason="missed",
             fsrs={},
             due=now,
+            reps=0,
+            lapses=0,
         )
         session.add(card)
     scheduled = schedule(card.fsrs or None, verdict, now)

@@ -34,8 +34,9 @@ async def post_message(request: Request) -> dict:
         )
     raw = await request.body()
     limit = request.app.state.settings.max_message_chars
-    if len(raw) > limit * 4 + 1024:
-        raise ApiError(413, "payload_too_large", f"the body is over {limit * 4 + 1024} bytes")
+    max_bytes = max(65536, limit * 8)
+    if len(raw) > max_bytes:
+        raise ApiError(413, "payload_too_large", f"the body is over {max_bytes} bytes")
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
