@@ -71,3 +71,27 @@ async def setup_checkpointer(database_url: str) -> None:
 async def ping_checkpointer(saver: BaseCheckpointSaver) -> None:
     """Raise if the saver's database cannot be reached."""
     await saver.aget_tuple({"configurable": {"thread_id": "__health__", "checkpoint_ns": ""}})
+
+
+_SQLITE_PRUNE = [
+    """DELETE FROM writes WHERE thread_id = ? AND (checkpoint_ns, checkpoint_id) NOT IN
+       (SELECT checkpoint_ns, MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ?
+        GROUP BY checkpoint_ns)""",
+    """DELETE FROM checkpoints WHERE thread_id = ? AND (checkpoint_ns, checkpoint_id) NOT IN
+       (SELECT checkpoint_ns, MAX(checkpoint_id) FROM checkpoints WHERE thread_id = ?
+        GROUP BY checkpoint_ns)""",
+]
+
+
+async def prune_thread(saver: BaseCheckpointSaver, thread_id: str) -> None:
+    """Keep only a thread's latest checkpoint: stock savers keep every one, forever."""
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    if isinstance(saver, AsyncPostgresSaver):
+        await saver.aprune([thread_id], strategy="keep_latest")
+    elif isinstance(saver, AsyncSqliteSaver):
+        async with saver.lock:
+            for statement in _SQLITE_PRUNE:
+                await saver.conn.execute(statement, (thread_id, thread_id))
+            await saver.conn.commit()

@@ -9,6 +9,7 @@ import logging
 import httpx
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from api.settings import get_settings
 
@@ -62,10 +63,12 @@ def serve(
 def _show(replies: list[dict]) -> list[dict]:
     buttons: list[dict] = []
     for message in replies:
-        console.print(f"[bold cyan]Lingo:[/bold cyan] {message['text']}")
+        line = Text("Lingo: ", style="bold cyan")
+        line.append(message["text"])
+        console.print(line)
         for button in message.get("buttons") or []:
             buttons.append(button)
-            console.print(f"   [{len(buttons)}] {button['title']}")
+            console.print(Text(f"   [{len(buttons)}] {button['title']}"))
     return buttons
 
 
@@ -96,7 +99,7 @@ def chat(
                 console.print(f"[red]Cannot reach {url}: {exc}. Is `make run` running?[/red]")
                 continue
             if response.status_code != 200:
-                console.print(f"[red]{response.status_code}: {response.text}[/red]")
+                console.print(Text(f"{response.status_code}: {response.text}", style="red"))
                 continue
             buttons = _show(response.json()["replies"])
 

@@ -11,6 +11,7 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from api.checkpointer import prune_thread
 from channels.base import InboundMessage, OutboundMessage
 from tools.db import session_scope
 from tools.learners import resolve_identity, thread_id_for
@@ -59,11 +60,13 @@ class Runner:
         *,
         context_factory: Callable[[], Any],
         default_timezone: str = "UTC",
+        prune_checkpoints: bool = False,
     ) -> None:
         self.graph = graph
         self.database_url = database_url
         self.context_factory = context_factory
         self.default_timezone = default_timezone
+        self.prune_checkpoints = prune_checkpoints
         self._lanes: dict[str, _Lane] = {}
 
     async def identify(self, message: InboundMessage) -> tuple[int, str]:
@@ -143,4 +146,6 @@ class Runner:
         result = await self.graph.ainvoke(
             graph_input, config, context=self.context_factory(), durability="exit"
         )
+        if self.prune_checkpoints and self.graph.checkpointer is not None:
+            await prune_thread(self.graph.checkpointer, thread_id)
         return TurnResult(thread_id=thread_id, replies=replies_from(result), messages=len(messages))

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     history_messages: int = Field(
         default=20, description="Chat messages kept in a thread's state; older ones are trimmed."
     )
+    prune_checkpoints: bool = Field(
+        default=True,
+        description="Keep only each thread's latest checkpoint (no time travel, bounded storage).",
+    )
     log_level: str = "info"
 
     @field_validator("lingograph_fallback_models", mode="before")

@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import uuid
 from pathlib import Path
 
@@ -140,7 +140,6 @@ def main() -> None:
         prepare(pg_url)
         print(f"{args.learners} learners x {args.turns} turns, concurrent learners, no model\n")
         print(f"{'run':<34} {'turns':>6} {'p50 ms':>9} {'p99 ms':>9} {'turns/s':>9}")
-        tracemalloc.start()
         report(
             "floor: graph.ainvoke, InMemorySaver",
             *asyncio.run(run_floor(sqlite_url, args.learners, args.turns)),
@@ -153,8 +152,8 @@ def main() -> None:
             "HTTP /v1/web/messages, Postgres",
             *asyncio.run(run_http(pg_url, args.learners, args.turns)),
         )
-        _, peak = tracemalloc.get_traced_memory()
-        print(f"\npeak Python memory (tracemalloc): {peak / 1e6:.1f} MB")
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"\npeak RSS of the benchmark process: {peak_kb / 1024:.0f} MB")
     finally:
         with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')

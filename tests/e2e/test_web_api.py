@@ -6,10 +6,12 @@ from contextlib import AsyncExitStack
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from api.app import create_app
 from api.settings import Settings
 from tests.conversation import Learner, six_steps, texts
+from tools.db import session_scope
 
 
 class Server:
@@ -21,7 +23,9 @@ class Server:
         self.client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        app = create_app(Settings(database_url=self.database_url, lingograph_model=None))
+        app = self.app = create_app(
+            Settings(database_url=self.database_url, lingograph_model=None, history_messages=8)
+        )
         self.stack = AsyncExitStack()
         await self.stack.enter_async_context(app.router.lifespan_context(app))
         self.client = await self.stack.enter_async_context(
@@ -87,3 +91,24 @@ async def test_chat_page_is_served(server):
     page = await server.client.get("/")
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "/v1/web/messages" in page.text
+
+
+async def test_thread_storage_stays_bounded(server):
+    learner = web_learner(server, "long-talker")
+    for message in ["hi", "es", "en", "scratch", "lesson", "help", "progress", "hint", "skip"] * 2:
+        thread_id = (await server.post({"user": "long-talker", "text": message})).json()[
+            "thread_id"
+        ]
+    async with session_scope(server.database_url) as session:
+        rows = await session.scalar(
+            text("SELECT count(*) FROM checkpoints WHERE thread_id = :t"), {"t": thread_id}
+        )
+    assert rows == 1, "only the latest checkpoint of a thread is kept"
+    state = await server.app.state.graphs["tutor"].aget_state(
+        {"configurable": {"thread_id": thread_id}}
+    )
+    assert 0 < len(state.values["messages"]) <= 8
+    assert state.values["messages"][-1].type == "ai"
+    await server.restart()
+    replies = await learner.say("progress")
+    assert "Lessons: 0/10 done" in texts(replies)

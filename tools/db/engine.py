@@ -43,7 +43,9 @@ def get_engine(database_url: str) -> AsyncEngine:
     if database_url not in _engines:
         url = sqlalchemy_url(database_url)
         if url.startswith("sqlite"):
-            engine = create_async_engine(url)
+            # One connection: SQLite has a single writer anyway, and queueing in the pool is
+            # far cheaper than connections sleeping in SQLite's busy handler.
+            engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
             event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
         else:
             engine = create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -218,10 +218,12 @@ async def advance(state: State, runtime: Runtime[Context]) -> dict:
     """Present the next exercise, or close the lesson, review or placement quiz."""
     activity = state["activity"]
     async with db(runtime) as session:
-        ref = current_item(state)
-        if ref is not None:
+        while (ref := current_item({"activity": activity})) is not None:
             item = await load_item(session, **ref)
-            return {"replies": [present(item, activity)]}
+            if item is not None:
+                return {"replies": [present(item, activity)], "activity": activity}
+            # Removed from the course since the activity began: skip it.
+            activity = {**activity, "index": activity["index"] + 1}
         if activity["kind"] == "lesson":
             return await _finish_lesson(session, state, activity)
         if activity["kind"] == "placement":
