@@ -60,6 +60,7 @@ def create_app(
             try:
                 yield
             finally:
+                await app.state.runner.drain()
                 await dispose_engines()
 
     app = FastAPI(title="Lingograph", version="0.1.0", lifespan=lifespan)

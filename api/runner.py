@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +68,7 @@ class Runner:
         self.default_timezone = default_timezone
         self.prune_checkpoints = prune_checkpoints
         self._lanes: dict[str, _Lane] = {}
+        self._background: set[asyncio.Task] = set()
 
     async def identify(self, message: InboundMessage) -> tuple[int, str]:
         """The learner id and thread id for a message's sender (created on first contact)."""
@@ -147,5 +148,22 @@ class Runner:
             graph_input, config, context=self.context_factory(), durability="exit"
         )
         if self.prune_checkpoints and self.graph.checkpointer is not None:
-            await prune_thread(self.graph.checkpointer, thread_id)
+            self._in_background(self._prune(thread_id))
         return TurnResult(thread_id=thread_id, replies=replies_from(result), messages=len(messages))
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _prune(self, thread_id: str) -> None:
+        # After the reply, off the learner's clock; a failure only delays it to the next turn.
+        try:
+            await prune_thread(self.graph.checkpointer, thread_id)
+        except Exception:
+            log.warning("pruning checkpoints of thread %s failed", thread_id, exc_info=True)
+
+    async def drain(self) -> None:
+        """Wait for background work (checkpoint pruning) to finish."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)

@@ -96,9 +96,9 @@ async def test_chat_page_is_served(server):
 async def test_thread_storage_stays_bounded(server):
     learner = web_learner(server, "long-talker")
     for message in ["hi", "es", "en", "scratch", "lesson", "help", "progress", "hint", "skip"] * 2:
-        thread_id = (await server.post({"user": "long-talker", "text": message})).json()[
-            "thread_id"
-        ]
+        response = await server.post({"user": "long-talker", "text": message})
+    thread_id = response.json()["thread_id"]
+    await server.app.state.runner.drain()
     async with session_scope(server.database_url) as session:
         rows = await session.scalar(
             text("SELECT count(*) FROM checkpoints WHERE thread_id = :t"), {"t": thread_id}
