@@ -26,6 +26,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app; `chat_model` replaces the configured model (tests, embedding)."""
     settings = settings or get_settings()
+    settings.export_provider_keys()
 
     def context() -> Context:
         return Context(
@@ -33,6 +34,7 @@ def create_app(
             tutor_model=settings.lingograph_model,
             router_model=settings.lingograph_router_model,
             fallback_models=list(settings.lingograph_fallback_models),
+            openai_base_url=settings.openai_base_url,
             history_messages=settings.history_messages,
             default_timezone=settings.default_timezone,
             chat_model=chat_model,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -63,6 +64,11 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    def export_provider_keys(self) -> None:
+        """Make keys read from `.env` visible to provider SDKs, which read os.environ."""
+        if self.openai_api_key:
+            os.environ.setdefault("OPENAI_API_KEY", self.openai_api_key)
 
     @property
     def is_postgres(self) -> bool:

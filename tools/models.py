@@ -20,14 +20,17 @@ def _split(spec: str) -> tuple[str, str]:
     return provider, model
 
 
-@lru_cache(maxsize=32)
 def load_chat_model(spec: str, base_url: str | None = None) -> BaseChatModel:
     """A LangChain chat model for "provider:model"; OpenAI models honour OPENAI_BASE_URL."""
     provider, model = _split(spec)
-    kwargs: dict = {}
-    base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-    if provider == "openai" and base_url:
-        kwargs["base_url"] = base_url
+    if provider == "openai":
+        base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+    return _load(provider, model, base_url if provider == "openai" else None)
+
+
+@lru_cache(maxsize=32)
+def _load(provider: str, model: str, base_url: str | None) -> BaseChatModel:
+    kwargs = {"base_url": base_url} if base_url else {}
     try:
         return init_chat_model(model, model_provider=provider, **kwargs)
     except ImportError as exc:
@@ -36,8 +39,10 @@ def load_chat_model(spec: str, base_url: str | None = None) -> BaseChatModel:
         ) from exc
 
 
-def with_fallbacks(primary: BaseChatModel, fallbacks: list[str]) -> Runnable:
+def with_fallbacks(
+    primary: BaseChatModel, fallbacks: list[str], base_url: str | None = None
+) -> Runnable:
     """`primary`, then each fallback model in order when a call raises."""
     if not fallbacks:
         return primary
-    return primary.with_fallbacks([load_chat_model(spec) for spec in fallbacks])
+    return primary.with_fallbacks([load_chat_model(spec, base_url) for spec in fallbacks])

@@ -33,6 +33,10 @@ class Context:
         default_factory=lambda: list(get_settings().lingograph_fallback_models),
         metadata={"description": "provider:model list tried in order when a model call fails."},
     )
+    openai_base_url: str | None = field(
+        default_factory=lambda: get_settings().openai_base_url,
+        metadata={"description": "OpenAI-compatible server for openai: models."},
+    )
     history_messages: int = field(
         default_factory=lambda: get_settings().history_messages,
         metadata={"description": "Chat messages kept in state; older ones are trimmed."},
@@ -54,11 +58,12 @@ class Context:
             return self.chat_model
         if not self.tutor_model:
             return None
-        return with_fallbacks(load_chat_model(self.tutor_model), self.fallback_models)
+        primary = load_chat_model(self.tutor_model, self.openai_base_url)
+        return with_fallbacks(primary, self.fallback_models, self.openai_base_url)
 
     def router_llm(self) -> BaseChatModel | None:
         """The model that classifies what the rules cannot, or None."""
         if self.chat_model is not None:
             return self.chat_model
         spec = self.router_model or self.tutor_model
-        return load_chat_model(spec) if spec else None
+        return load_chat_model(spec, self.openai_base_url) if spec else None

@@ -11,21 +11,21 @@ from sqlalchemy import text
 from api.app import create_app
 from api.settings import Settings
 from tests.conversation import Learner, six_steps, texts
+from tests.fake_openai import completion, fake_openai
 from tools.db import session_scope
 
 
 class Server:
     """The real app with its lifespan, restartable, reached through httpx."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **settings) -> None:
         self.database_url = database_url
+        self.settings = {"lingograph_model": None, "history_messages": 8, **settings}
         self.stack: AsyncExitStack | None = None
         self.client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        app = self.app = create_app(
-            Settings(database_url=self.database_url, lingograph_model=None, history_messages=8)
-        )
+        app = self.app = create_app(Settings(database_url=self.database_url, **self.settings))
         self.stack = AsyncExitStack()
         await self.stack.enter_async_context(app.router.lifespan_context(app))
         self.client = await self.stack.enter_async_context(
@@ -112,3 +112,23 @@ async def test_thread_storage_stays_bounded(server):
     await server.restart()
     replies = await learner.say("progress")
     assert "Lessons: 0/10 done" in texts(replies)
+
+
+async def test_practice_through_an_openai_compatible_server(sqlite_url, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    reply = "✏️ *Me llamo Ana.*\n¡Mucho gusto, Ana! ¿De dónde eres?"
+    with fake_openai(lambda body: (200, completion(body["model"], reply))) as (url, seen):
+        server = Server(sqlite_url, lingograph_model="openai:tutor-7b", openai_base_url=url)
+        await server.start()
+        try:
+            learner = web_learner(server, "talker")
+            for text in ("hi", "es", "en", "scratch"):
+                await learner.say(text)
+            replies = await learner.say("let's talk")
+        finally:
+            await server.stop()
+    assert texts(replies) == reply
+    system = seen[-1]["messages"][0]
+    assert seen[-1]["model"] == "tutor-7b" and system["role"] == "system"
+    assert "Spanish" in system["content"] and "level A1" in system["content"]
+    assert seen[-1]["messages"][-1] == {"role": "user", "content": "let's talk"}

@@ -1,0 +1,49 @@
+"""Chat models from provider:model strings, any OpenAI-compatible server, and fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_openai import completion, fake_openai
+from tools.models import _load, load_chat_model, with_fallbacks
+
+
+@pytest.fixture(autouse=True)
+def _fresh_models(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    _load.cache_clear()
+    yield
+    _load.cache_clear()
+
+
+@pytest.mark.parametrize("spec", ["gpt-4o-mini", "openai:", ":gpt-4o", ""])
+def test_a_spec_without_provider_and_model_is_refused_with_an_example(spec):
+    with pytest.raises(ValueError, match="provider:model"):
+        load_chat_model(spec)
+
+
+def test_an_unknown_provider_names_the_problem():
+    with pytest.raises(ValueError, match="nosuchprovider"):
+        load_chat_model("nosuchprovider:model-x")
+
+
+async def test_openai_models_talk_to_the_configured_base_url(monkeypatch):
+    with fake_openai(lambda body: (200, completion(body["model"], "¡Hola!"))) as (url, seen):
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        answer = await load_chat_model("openai:local-llama").ainvoke("hi")
+    assert answer.content == "¡Hola!"
+    assert seen[0]["path"] == "/v1/chat/completions" and seen[0]["model"] == "local-llama"
+
+
+async def test_fallbacks_are_tried_in_order_when_a_model_fails(monkeypatch):
+    def respond(body: dict) -> tuple[int, dict]:
+        if body["model"] != "third":
+            return 400, {"error": {"message": f"{body['model']} is unavailable"}}
+        return 200, completion("third", "from the third")
+
+    with fake_openai(respond) as (url, seen):
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        chain = with_fallbacks(load_chat_model("openai:first"), ["openai:second", "openai:third"])
+        answer = await chain.ainvoke("hi")
+    assert answer.content == "from the third"
+    assert [r["model"] for r in seen] == ["first", "second", "third"]
