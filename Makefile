@@ -20,7 +20,8 @@ migrate: install
 seed: migrate
 	$(BIN)/lingograph seed
 
-run: seed
+run: install
+	$(BIN)/lingograph setup
 	$(BIN)/lingograph serve
 
 postgres:

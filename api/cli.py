@@ -41,6 +41,13 @@ def seed() -> None:
 
 
 @app.command()
+def setup() -> None:
+    """Migrate, then seed: everything a new database needs."""
+    migrate()
+    seed()
+
+
+@app.command()
 def serve(
     host: str | None = typer.Option(None, help="Defaults to HOST."),
     port: int | None = typer.Option(None, help="Defaults to PORT."),

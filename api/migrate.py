@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -36,3 +39,15 @@ async def seed(database_url: str) -> SeedReport:
             return await seed_course(session)
     finally:
         await dispose_engines()
+
+
+def setup_in_subprocess(database_url: str) -> None:
+    """Run `lingograph setup` for a database in a fresh process (its own event loop)."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )

@@ -14,7 +14,6 @@ import asyncio
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
+from api.migrate import setup_in_subprocess  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from graphs.tutor.context import Context  # noqa: E402
 from graphs.tutor.graph import builder  # noqa: E402
@@ -37,18 +37,6 @@ from tools.db import dispose_engines, session_scope  # noqa: E402
 from tools.learners import resolve_identity  # noqa: E402
 
 SCRIPT = ["hi", "es", "en", "scratch", "lesson"]
-
-
-def prepare(url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url}
-    for command in ("migrate", "seed"):
-        subprocess.run(
-            [sys.executable, "-m", "api.cli", command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
 
 
 def turn_texts(turns: int) -> list[str]:
@@ -136,8 +124,8 @@ def main() -> None:
         conn.execute(f'CREATE DATABASE "{pg_name}"')
     pg_url = admin.set(database=pg_name).render_as_string(hide_password=False)
     try:
-        prepare(sqlite_url)
-        prepare(pg_url)
+        setup_in_subprocess(sqlite_url)
+        setup_in_subprocess(pg_url)
         print(f"{args.learners} learners x {args.turns} turns, concurrent learners, no model\n")
         print(f"{'run':<34} {'turns':>6} {'p50 ms':>9} {'p99 ms':>9} {'turns/s':>9}")
         report(

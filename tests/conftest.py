@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,6 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from api.migrate import setup_in_subprocess
 from tools.db import dispose_engines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,25 +21,11 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-def prepare_database(database_url: str) -> None:
-    """Migrate and seed a database through the real command line."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    for command in ("migrate", "seed"):
-        subprocess.run(
-            [sys.executable, "-m", "api.cli", command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated, seeded SQLite file that tests copy."""
     path = tmp_path_factory.mktemp("template") / "lingograph.db"
-    prepare_database(f"sqlite:///{path}")
+    setup_in_subprocess(f"sqlite:///{path}")
     return path
 
 
@@ -65,7 +50,7 @@ def postgres_url() -> Iterator[str]:
     with connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     url = admin.set(database=name).render_as_string(hide_password=False)
-    prepare_database(url)
+    setup_in_subprocess(url)
     yield url
     with psycopg.connect(admin_dsn, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -95,32 +95,25 @@ async def lessons(session: AsyncSession, course_id: int) -> list[Lesson]:
     )
 
 
-async def lesson_exercises(session: AsyncSession, lesson_id: int) -> list[ServedExercise]:
-    """A lesson's published exercises in teaching order."""
+async def _published(session: AsyncSession, *conditions) -> list[ServedExercise]:
     rows = await session.scalars(
         select(Exercise)
-        .where(
-            Exercise.lesson_id == lesson_id,
-            Exercise.status == "published",
-            Exercise.purpose == "lesson",
-        )
+        .where(Exercise.status == "published", *conditions)
         .order_by(Exercise.position, Exercise.id)
     )
     return [exercise_from_row(r) for r in rows]
+
+
+async def lesson_exercises(session: AsyncSession, lesson_id: int) -> list[ServedExercise]:
+    """A lesson's published exercises in teaching order."""
+    return await _published(session, Exercise.lesson_id == lesson_id, Exercise.purpose == "lesson")
 
 
 async def placement_questions(session: AsyncSession, course_id: int) -> list[ServedExercise]:
     """The course's placement quiz, easiest first."""
-    rows = await session.scalars(
-        select(Exercise)
-        .where(
-            Exercise.course_id == course_id,
-            Exercise.purpose == "placement",
-            Exercise.status == "published",
-        )
-        .order_by(Exercise.position, Exercise.id)
+    return await _published(
+        session, Exercise.course_id == course_id, Exercise.purpose == "placement"
     )
-    return [exercise_from_row(r) for r in rows]
 
 
 async def lesson_vocabulary(session: AsyncSession, lesson_id: int) -> list[Vocabulary]:
