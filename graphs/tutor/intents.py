@@ -83,6 +83,7 @@ EXERCISE_COMMANDS: dict[str, Intent] = {
         "skip",
     ),
     **dict.fromkeys(["hint", "clue", "pista"], "hint"),
+    **dict.fromkeys(["explain", "explain my answer", "explain that", "explain please"], "explain"),
 }
 _LESSON_NUMBER = re.compile(r"^(?:lesson|lección|leccion)\s+(\d{1,3})$")
 _SETTINGS = re.compile(

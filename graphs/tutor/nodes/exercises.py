@@ -161,4 +161,5 @@ async def hint(state: State, runtime: Runtime[Context]) -> dict:
         return {"replies": [reply("There's no exercise waiting. Send *lesson* to start one.")]}
     async with db(runtime) as session:
         item = await load_item(session, **ref)
-    return {"replies": [reply(hint_for(item.model))]}
+    # The exercise again, so its buttons are at hand under the hint.
+    return {"replies": [reply(hint_for(item.model)), present(item, state["activity"])]}

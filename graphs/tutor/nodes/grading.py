@@ -64,13 +64,13 @@ async def personal_explanation(
 def feedback(grade: Grade, skipped: bool, explanation: str, brief: bool) -> str:
     """The learner-facing verdict with the correct answer and why."""
     if skipped:
-        head = f"The answer is *{grade.expected}*."
+        head = f"The answer is: *{grade.expected}*"
     elif grade.verdict == "correct":
         head = f"✅ Correct! *{grade.expected}*"
     elif grade.accepted:
         head = f"✅ Accepted. {grade.note}\nCorrect: *{grade.expected}*"
     else:
-        head = f"❌ Not quite. The correct answer is *{grade.expected}*."
+        head = f"❌ Not quite. The correct answer is: *{grade.expected}*"
     return head if brief else f"{head}\n💡 {explanation}"
 
 

@@ -122,7 +122,9 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
             code = parse_language(state["text"], targets)
             if code is None:
                 asked = await _ask_target(session)
-                asked["replies"].insert(0, reply("Sorry, I don't teach that language yet."))
+                named = any(said in words for words in LANGUAGE_WORDS.values())
+                sorry = "I don't teach that language yet." if named else "I didn't catch that."
+                asked["replies"].insert(0, reply(f"Sorry, {sorry}"))
                 return asked
             learner.target_language = code
             natives = sorted({n for t, n in pairs if t == code})

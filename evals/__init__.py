@@ -1,0 +1,1 @@
+"""Evaluation of the graphs over recorded conversations."""
