@@ -51,7 +51,7 @@ def create_app(
                 settings.database_url,
                 context_factory=context,
                 default_timezone=settings.default_timezone,
-                prune_checkpoints=settings.prune_checkpoints,
+                prune_every=settings.checkpoint_prune_every,
             )
             model = settings.lingograph_model or ("injected" if chat_model else "none")
             log.info(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from tools.learners import resolve_identity, thread_id_for
 from tools.streaks import valid_timezone
 
 log = logging.getLogger(__name__)
+MAX_TRACKED_THREADS = 100_000
 
 
 @dataclass
@@ -60,13 +62,14 @@ class Runner:
         *,
         context_factory: Callable[[], Any],
         default_timezone: str = "UTC",
-        prune_checkpoints: bool = False,
+        prune_every: int = 0,
     ) -> None:
         self.graph = graph
         self.database_url = database_url
         self.context_factory = context_factory
         self.default_timezone = default_timezone
-        self.prune_checkpoints = prune_checkpoints
+        self.prune_every = prune_every
+        self._turns_unpruned: OrderedDict[str, int] = OrderedDict()
         self._lanes: dict[str, _Lane] = {}
         self._background: set[asyncio.Task] = set()
 
@@ -147,7 +150,7 @@ class Runner:
         result = await self.graph.ainvoke(
             graph_input, config, context=self.context_factory(), durability="exit"
         )
-        if self.prune_checkpoints and self.graph.checkpointer is not None:
+        if self._prune_due(thread_id):
             self._in_background(self._prune(thread_id))
         return TurnResult(thread_id=thread_id, replies=replies_from(result), messages=len(messages))
 
@@ -155,6 +158,18 @@ class Runner:
         task = asyncio.create_task(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _prune_due(self, thread_id: str) -> bool:
+        if not self.prune_every or self.graph.checkpointer is None:
+            return False
+        turns = self._turns_unpruned.pop(thread_id, 0) + 1
+        if turns < self.prune_every:
+            self._turns_unpruned[thread_id] = turns
+            # Forgetting a quiet thread's count only delays its pruning.
+            while len(self._turns_unpruned) > MAX_TRACKED_THREADS:
+                self._turns_unpruned.popitem(last=False)
+            return False
+        return True
 
     async def _prune(self, thread_id: str) -> None:
         # After the reply, off the learner's clock; a failure only delays it to the next turn.

@@ -45,9 +45,10 @@ class Settings(BaseSettings):
     history_messages: int = Field(
         default=20, description="Chat messages kept in a thread's state; older ones are trimmed."
     )
-    prune_checkpoints: bool = Field(
-        default=True,
-        description="Keep only each thread's latest checkpoint (no time travel, bounded storage).",
+    checkpoint_prune_every: int = Field(
+        default=10,
+        ge=0,
+        description="Every N turns, drop all but a thread's latest checkpoint; 0 keeps them all.",
     )
     log_level: str = "info"
 

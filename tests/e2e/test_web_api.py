@@ -20,7 +20,12 @@ class Server:
 
     def __init__(self, database_url: str, **settings) -> None:
         self.database_url = database_url
-        self.settings = {"lingograph_model": None, "history_messages": 8, **settings}
+        self.settings = {
+            "lingograph_model": None,
+            "history_messages": 8,
+            "checkpoint_prune_every": 1,
+            **settings,
+        }
         self.stack: AsyncExitStack | None = None
         self.client: httpx.AsyncClient | None = None
 

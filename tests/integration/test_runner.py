@@ -119,3 +119,36 @@ async def test_a_failed_turn_reports_to_every_waiting_message(sqlite_url):
     )
     assert all(isinstance(r, RuntimeError) for r in results)
     assert runner._lanes == {}
+
+
+async def test_a_thread_is_pruned_every_n_turns(tmp_path, sqlite_url):
+    from api.checkpointer import open_checkpointer
+
+    def echo(state: EchoState) -> dict:
+        return {"replies": [{"text": state["text"]}]}
+
+    builder = StateGraph(EchoState)
+    builder.add_node("echo", echo)
+    builder.add_edge(START, "echo")
+    async with open_checkpointer(f"sqlite:///{tmp_path}/checkpoints.db") as saver:
+        runner = Runner(
+            builder.compile(checkpointer=saver),
+            sqlite_url,
+            context_factory=lambda: None,
+            prune_every=5,
+        )
+
+        async def stored() -> int:
+            await runner.drain()
+            config = {"configurable": {"thread_id": result.thread_id}}
+            return len([c async for c in saver.alist(config)])
+
+        for turn in range(1, 5):
+            result = await runner.handle(message(f"turn {turn}"))
+        assert await stored() == 4
+        result = await runner.handle(message("turn 5"))
+        assert await stored() == 1
+        for turn in range(6, 9):
+            result = await runner.handle(message(f"turn {turn}"))
+        assert await stored() == 4
+        assert [r.text for r in result.replies] == ["turn 8"]
