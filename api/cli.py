@@ -48,6 +48,28 @@ def setup() -> None:
 
 
 @app.command()
+def worker(
+    concurrency: int | None = typer.Option(None, help="Defaults to WORKER_CONCURRENCY."),
+) -> None:
+    """Run channel jobs from the PostgreSQL queue (any number of workers, any machines)."""
+    from api.worker import run_worker
+
+    settings = get_settings()
+    if concurrency:
+        settings.worker_concurrency = concurrency
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if settings.queue_backend != "procrastinate":
+        console.print(
+            "[red]`lingograph worker` needs DATABASE_URL=postgresql://... (the job "
+            "queue lives in PostgreSQL); on SQLite the server runs jobs itself.[/red]"
+        )
+        raise typer.Exit(2)
+    asyncio.run(run_worker(settings))
+
+
+@app.command()
 def serve(
     host: str | None = typer.Option(None, help="Defaults to HOST."),
     port: int | None = typer.Option(None, help="Defaults to PORT."),

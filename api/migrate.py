@@ -11,7 +11,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from api.checkpointer import setup_checkpointer
+from api.checkpointer import is_postgres, setup_checkpointer
+from api.dispatch.jobs import apply_queue_schema
 from knowledge.seed import SeedReport, seed_course
 from tools.db import dispose_engines, session_scope
 
@@ -30,6 +31,8 @@ def migrate(database_url: str) -> None:
     """Bring the app schema and the checkpoint tables up to date (idempotent)."""
     command.upgrade(alembic_config(database_url), "head")
     asyncio.run(setup_checkpointer(database_url))
+    if is_postgres(database_url):
+        asyncio.run(apply_queue_schema(database_url))
 
 
 async def seed(database_url: str) -> SeedReport:

@@ -133,12 +133,22 @@ class Runner:
                 future.set_result(result)
 
     async def run_turn(
-        self, thread_id: str, learner_id: int, messages: list[InboundMessage]
+        self,
+        thread_id: str,
+        learner_id: int,
+        messages: list[InboundMessage],
+        turn_id: str | None = None,
     ) -> TurnResult:
-        """Invoke the graph once for the messages, resuming it if it waits at an interrupt."""
+        """Invoke the graph once for the messages, resuming it if it waits at an interrupt.
+
+        With a `turn_id`, a turn the thread has already completed (a replay after a crash
+        between the run and recording its replies) returns the stored replies instead.
+        """
         config = {"configurable": {"thread_id": thread_id}}
-        text = "\n".join(m.text for m in messages)
+        text = "\n".join(m.text for m in messages if m.text)
         snapshot = await self.graph.aget_state(config)
+        if turn_id and snapshot.values.get("turn_id") == turn_id and not snapshot.next:
+            return TurnResult(thread_id, replies_from(snapshot.values), len(messages))
         if snapshot.interrupts:
             graph_input: Any = Command(resume=text)
         else:
@@ -146,7 +156,10 @@ class Runner:
                 "text": text,
                 "learner_id": learner_id,
                 "now": messages[-1].received_at.isoformat(),
+                "attachments": [m.model_dump(mode="json") for x in messages for m in x.media],
             }
+            if turn_id:
+                graph_input["turn_id"] = turn_id
         result = await self.graph.ainvoke(
             graph_input, config, context=self.context_factory(), durability="exit"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +51,62 @@ class Settings(BaseSettings):
         description="Every N turns, drop all but a thread's latest checkpoint; 0 keeps them all.",
     )
     log_level: str = "info"
+
+    # Channels: webhooks are verified against PUBLIC_BASE_URL + path (proxies rewrite hosts).
+    public_base_url: str | None = Field(
+        default=None,
+        description="The public https URL providers call, e.g. https://tutor.example.com.",
+    )
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_whatsapp_from: str | None = Field(
+        default=None, description="The WhatsApp sender, e.g. whatsapp:+14155238886."
+    )
+    twilio_api_base: str = "https://api.twilio.com"
+    twilio_template_content_sid: str | None = Field(
+        default=None, description="Approved template (ContentSid) for sends outside 24 hours."
+    )
+    whatsapp_app_secret: str | None = None
+    whatsapp_verify_token: str | None = None
+    whatsapp_access_token: str | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    whatsapp_template_name: str | None = Field(
+        default=None, description="Approved template name for sends outside 24 hours."
+    )
+    whatsapp_template_language: str = "en"
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    messenger_app_secret: str | None = None
+    messenger_verify_token: str | None = None
+    messenger_page_token: str | None = None
+    messenger_api_base: str = "https://graph.facebook.com/v21.0"
+
+    # Processing of channel messages.
+    busy_mode: Literal["batch", "reject", "enqueue"] = Field(
+        default="batch",
+        description="Messages during a run: one batched turn, a busy reply, or a turn each.",
+    )
+    job_queue: Literal["auto", "inline", "procrastinate"] = Field(
+        default="auto", description="auto: procrastinate on PostgreSQL, in-process on SQLite."
+    )
+    worker_in_api: bool = Field(
+        default=True, description="The API process also runs queue jobs (set false with workers)."
+    )
+    worker_concurrency: int = Field(default=4, ge=1)
+    worker_stalled_seconds: float = Field(
+        default=30, gt=0, description="A worker silent this long is dead; its jobs are retried."
+    )
+    send_max_attempts: int = Field(default=5, ge=1)
+    send_backoff_seconds: float = Field(default=0.5, ge=0)
+
+    @property
+    def queue_backend(self) -> str:
+        """Where channel jobs run: "procrastinate" or "inline"."""
+        if self.job_queue == "auto":
+            return "procrastinate" if self.is_postgres else "inline"
+        return self.job_queue
 
     @field_validator("lingograph_fallback_models", mode="before")
     @classmethod

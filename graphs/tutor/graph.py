@@ -7,6 +7,7 @@ from graphs.tutor.context import Context
 from graphs.tutor.state import InputState, State
 
 HANDLERS = {
+    "attachment": nodes.attachment,
     "onboarding": nodes.onboarding,
     "greet": nodes.greet,
     "lesson": nodes.lesson,

@@ -1,7 +1,7 @@
 """Tutor nodes: plain async functions that return only the state keys they change."""
 
 from graphs.tutor.nodes.account import greet, help_, progress, settings, stop, upgrade
-from graphs.tutor.nodes.conversation import explain, practice, question
+from graphs.tutor.nodes.conversation import attachment, explain, practice, question
 from graphs.tutor.nodes.exercises import hint, lesson, review
 from graphs.tutor.nodes.grading import advance, grade
 from graphs.tutor.nodes.onboarding import onboarding
@@ -9,6 +9,7 @@ from graphs.tutor.nodes.route import route
 from graphs.tutor.nodes.turn import finish, receive
 
 __all__ = [
+    "attachment",
     "advance",
     "explain",
     "finish",

@@ -128,3 +128,20 @@ async def explain(state: State, runtime: Runtime[Context]) -> dict:
         "doesn't have configured.)"
     )
     return {"replies": [reply(text)]}
+
+
+ATTACHMENT_REPLIES = {
+    "audio": "🎙️ I got your voice note, but I can't listen to voice notes yet. Please type "
+    "your message or answer.",
+    "image": "📷 Thanks for the picture! I can only read text for now, so please type it.",
+}
+
+
+async def attachment(state: State, runtime: Runtime[Context]) -> dict:
+    """Acknowledge media the tutor cannot read yet, and say what works instead."""
+    kinds = {a.get("kind") for a in state.get("attachments") or []}
+    kind = "audio" if "audio" in kinds else "image" if "image" in kinds else None
+    text = ATTACHMENT_REPLIES.get(kind) or (
+        "📎 I got your file, but I can only read text messages for now. Please type it."
+    )
+    return {"replies": [reply(text)]}

@@ -20,6 +20,7 @@ from tools.text import normalize
 log = logging.getLogger(__name__)
 
 Node = Literal[
+    "attachment",
     "onboarding",
     "greet",
     "lesson",
@@ -99,6 +100,8 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
     """Decide which node handles this message."""
     text = state["text"]
     learner = state["learner"]
+    if not text.strip() and state.get("attachments"):
+        return Command(goto="attachment", update={"intent": "attachment"})
     pending = current_item(state) is not None
     intent = classify(text, exercise_pending=pending)
     if not learner.get("onboarded"):

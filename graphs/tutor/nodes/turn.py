@@ -13,6 +13,7 @@ from tools.learners import get_learner, learner_profile
 
 # After these, the learner is reminded of the exercise still waiting for an answer.
 SIDE_INTENTS = {
+    "attachment",
     "progress",
     "help",
     "settings",

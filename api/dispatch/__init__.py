@@ -1,0 +1,1 @@
+"""Channel message processing: inbox, per-thread turns, outbox and job queues."""
