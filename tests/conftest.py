@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from api.migrate import setup_in_subprocess
+from tests.fake_provider import FakeProvider
 from tools.db import dispose_engines
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +67,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
 async def _close_engines() -> AsyncIterator[None]:
     yield
     await dispose_engines()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeProvider]:
+    """A fake Twilio / Cloud API / Telegram / Messenger server on 127.0.0.1."""
+    with FakeProvider() as provider:
+        yield provider
