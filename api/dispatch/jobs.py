@@ -8,7 +8,8 @@ import logging
 from collections.abc import Callable
 
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 
 from api.checkpointer import postgres_conninfo
 
@@ -81,7 +82,12 @@ class ProcrastinateQueue:
         )
         count = 0
         for job in stalled:
-            await self.app.job_manager.retry_job(job)
+            try:
+                await self.app.job_manager.retry_job(job)
+            except UniqueViolation:
+                # A newer job for the same thread is already queued and will do the work;
+                # closing the dead one frees the thread's lock for it.
+                await self.app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
             count += 1
         if count:
             log.warning("retried %d jobs of stalled workers", count)
