@@ -17,6 +17,15 @@ app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_i
 console = Console()
 
 
+def configure_logging(level: str) -> None:
+    """Log at `level`, but keep HTTP client request lines (they carry bot tokens) out."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpcore", "twilio.http_client"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 @app.command()
 def migrate() -> None:
     """Create or upgrade the database schema and the checkpoint tables."""
@@ -57,9 +66,7 @@ def worker(
     settings = get_settings()
     if concurrency:
         settings.worker_concurrency = concurrency
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     if settings.queue_backend != "procrastinate":
         console.print(
             "[red]`lingograph worker` needs DATABASE_URL=postgresql://... (the job "
@@ -78,9 +85,7 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     uvicorn.run(
         "api.main:app",
         host=host or settings.host,

@@ -78,16 +78,23 @@ class SendResult(BaseModel):
 class SendError(Exception):
     """A send the provider refused; `retryable` for 429 and 5xx (and network errors)."""
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        throttled: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.throttled = throttled
 
     @property
     def retryable(self) -> bool:
         """Whether trying again later may succeed."""
-        return self.status is None or self.status == 429 or self.status >= 500
+        return self.throttled or self.status is None or self.status == 429 or self.status >= 500
 
 
 class WebhookError(Exception):

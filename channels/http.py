@@ -64,6 +64,18 @@ def _body_retry_after(response: httpx.Response) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+# Graph API rate limits arrive as HTTP 400 with these error codes; they pass with time.
+GRAPH_THROTTLING_CODES = frozenset({4, 17, 32, 613, 80007, 130429, 131048, 131056})
+
+
+def _graph_throttled(response: httpx.Response) -> bool:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(error, dict) and error.get("code") in GRAPH_THROTTLING_CODES
+
+
 async def post_json(
     client: httpx.AsyncClient,
     url: str,
@@ -89,7 +101,11 @@ async def post_json(
             retry_after=retry_after,
         )
     if status >= 300:
-        raise SendError(f"POST {where} answered {status}: {error_text(response)}", status=status)
+        raise SendError(
+            f"POST {where} answered {status}: {error_text(response)}",
+            status=status,
+            throttled=_graph_throttled(response),
+        )
     if not response.content:
         return {}
     try:

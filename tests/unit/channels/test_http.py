@@ -102,3 +102,27 @@ async def test_errors_never_show_a_bot_token(client):
 
 def test_redact_drops_query_string():
     assert redact("https://g/v21.0/me/messages?access_token=abc") == "https://g/v21.0/me/messages"
+
+
+async def test_graph_rate_limits_sent_as_400_are_retryable():
+    import httpx
+
+    from channels.base import SendError
+    from channels.http import post_json
+
+    async def throttled(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            400, json={"error": {"message": "(#131056) Pair rate limit hit", "code": 131056}}
+        )
+
+    async def invalid(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": {"message": "Invalid parameter", "code": 100}})
+
+    for handler, retryable in ((throttled, True), (invalid, False)):
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            try:
+                await post_json(client, "https://graph.test/v21.0/1/messages", json={})
+            except SendError as exc:
+                assert exc.status == 400 and exc.retryable is retryable
+            else:
+                raise AssertionError("a 400 must raise")
