@@ -37,6 +37,7 @@ class Recorded:
     form: dict[str, str] | None
     status: int = 0
     response: dict | None = None
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 @dataclass
@@ -51,6 +52,7 @@ class FakeProvider:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.listeners: list = []  # called with each Recorded, from the server's thread
         self._lock = threading.Lock()
         self._failure: _Failure | None = None
         self._telegram_ids = itertools.count(1)
@@ -103,6 +105,9 @@ class FakeProvider:
     def _record(self, request: Recorded) -> None:
         with self._lock:
             self.requests.append(request)
+            listeners = list(self.listeners)
+        for listener in listeners:
+            listener(request)
 
     def answer(self, request: Recorded) -> tuple[int, dict, dict[str, str]]:
         """(status, JSON body, extra headers) for one request, as the real API would answer."""
@@ -288,6 +293,7 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
                 body=raw,
                 json=parsed_json,
                 form=form,
+                at=time.monotonic(),
             )
             status, body, headers = fake.answer(request)
             request.status, request.response = status, body
