@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from langgraph.types import Command
 from api.checkpointer import prune_thread
 from channels.base import InboundMessage, OutboundMessage
 from tools.db import session_scope
+from tools.db.models import TurnRecord
 from tools.learners import resolve_identity, thread_id_for
 from tools.streaks import valid_timezone
 
@@ -29,6 +31,10 @@ class TurnResult:
     thread_id: str
     replies: list[OutboundMessage]
     messages: int = 1
+    intent: str | None = None
+    nodes: list[str] = field(default_factory=list)
+    verdict: str | None = None
+    latency_ms: float = 0.0
 
 
 @dataclass
@@ -63,12 +69,14 @@ class Runner:
         context_factory: Callable[[], Any],
         default_timezone: str = "UTC",
         prune_every: int = 0,
+        record_turns: bool = True,
     ) -> None:
         self.graph = graph
         self.database_url = database_url
         self.context_factory = context_factory
         self.default_timezone = default_timezone
         self.prune_every = prune_every
+        self.record_turns = record_turns
         self._turns_unpruned: OrderedDict[str, int] = OrderedDict()
         self._lanes: dict[str, _Lane] = {}
         self._background: set[asyncio.Task] = set()
@@ -160,12 +168,83 @@ class Runner:
             }
             if turn_id:
                 graph_input["turn_id"] = turn_id
-        result = await self.graph.ainvoke(
-            graph_input, config, context=self.context_factory(), durability="exit"
-        )
+        started = time.perf_counter()
+        result, nodes, verdict = await self._stream(graph_input, config)
+        if self.record_turns:
+            await self._record(
+                thread_id,
+                learner_id,
+                messages,
+                text,
+                result,
+                nodes,
+                verdict,
+                (time.perf_counter() - started) * 1000,
+            )
+        latency_ms = (time.perf_counter() - started) * 1000
         if self._prune_due(thread_id):
             self._in_background(self._prune(thread_id))
-        return TurnResult(thread_id=thread_id, replies=replies_from(result), messages=len(messages))
+        return TurnResult(
+            thread_id=thread_id,
+            replies=replies_from(result),
+            messages=len(messages),
+            intent=result.get("intent"),
+            nodes=nodes,
+            verdict=verdict,
+            latency_ms=latency_ms,
+        )
+
+    async def _stream(self, graph_input: Any, config: dict) -> tuple[dict, list[str], str | None]:
+        """Run the graph; its final state, the nodes it visited, and a grading verdict if any."""
+        result: dict[str, Any] = {}
+        nodes: list[str] = []
+        verdict = None
+        async for mode, chunk in self.graph.astream(
+            graph_input,
+            config,
+            context=self.context_factory(),
+            durability="exit",
+            stream_mode=["updates", "values"],
+        ):
+            if mode == "values":
+                result = dict(chunk)
+                continue
+            for node, update in chunk.items():
+                if node == "__interrupt__":
+                    result["__interrupt__"] = update
+                    continue
+                nodes.append(node)
+                if node == "grade" and isinstance(update, dict) and update.get("last_graded"):
+                    verdict = update["last_graded"]["verdict"]
+        if "__interrupt__" in result:
+            result = {**result, "replies": []}
+        return result, nodes, verdict
+
+    async def _record(
+        self,
+        thread_id: str,
+        learner_id: int,
+        messages: list[InboundMessage],
+        text: str,
+        result: dict,
+        nodes: list[str],
+        verdict: str | None,
+        latency_ms: float,
+    ) -> None:
+        async with session_scope(self.database_url) as session:
+            session.add(
+                TurnRecord(
+                    thread_id=thread_id,
+                    learner_id=learner_id,
+                    channel=messages[0].channel,
+                    text=text,
+                    intent=result.get("intent"),
+                    nodes=nodes,
+                    verdict=verdict,
+                    replies=[r.model_dump() for r in replies_from(result)],
+                    latency_ms=latency_ms,
+                )
+            )
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)

@@ -244,3 +244,23 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class TurnRecord(Base):
+    """What one graph turn saw and did: the raw material of evals and analytics."""
+
+    __tablename__ = "turns"
+    __table_args__ = (Index("ix_turns_thread_created", "thread_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[str] = mapped_column(String(64))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(32))
+    nodes: Mapped[list[Any]] = mapped_column(default=list)
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    replies: Mapped[list[Any]] = mapped_column(default=list)
+    latency_ms: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
