@@ -12,8 +12,10 @@ from rich.console import Console
 from rich.text import Text
 
 from api.settings import get_settings
+from evals.cli import app as eval_app
 
 app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
 console = Console()
 
 

@@ -78,16 +78,17 @@ def grade_text(
         slip = _typo_word(bare_given, strip_accents(candidate), confusables)
         if slip:
             typed, intended = slip
-            intended_display = _display_word(candidate, intended)
+            intended_display = _display_word(original, intended)
             note = f"Watch the spelling: *{intended_display}* (you wrote “{typed}”)."
             return Grade("typo", original, note)
     return Grade("wrong", expected)
 
 
-def _display_word(candidate: str, bare_word: str) -> str:
-    for word in candidate.split():
-        if strip_accents(word) == bare_word:
-            return word
+def _display_word(original: str, bare_word: str) -> str:
+    """The word as the accepted answer writes it (case and accents kept)."""
+    for word in original.split():
+        if strip_accents(normalize(word)) == bare_word:
+            return normalize(word) if word.isupper() else word.strip(".,;:!?¡¿\"'()")
     return bare_word
 
 
@@ -95,8 +96,8 @@ def _accent_note(given: str, candidate: str, original: str) -> str:
     words = [w for w, g in zip(candidate.split(), given.split(), strict=False) if w != g]
     shown = ", ".join(f"*{w}*" for w in words) or f"*{original}*"
     if any("ñ" in w for w in words):
-        return f"Accepted, but mind the ñ: {shown}. In Spanish ñ is its own letter."
-    return f"Accepted, but mind the accents: {shown}."
+        return f"Mind the ñ: {shown}. In Spanish ñ is its own letter."
+    return f"Mind the accents: {shown}."
 
 
 def resolve_choice(answer: str, options: list[str]) -> str:

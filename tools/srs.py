@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tools.db.models import ReviewCard
 
-# Like Anki's learn-ahead limit: cards in their first learning steps (due within minutes)
-# are served now rather than making the learner wait for a one-minute timer.
-LEARN_AHEAD = timedelta(minutes=20)
+# Like Anki's learn-ahead limit: a just-missed card (due in a minute) is served now rather
+# than making the learner wait; shorter than the 10-minute step of a card answered right,
+# so a review does not serve the same item again straight away.
+LEARN_AHEAD = timedelta(minutes=5)
 REVIEW_SESSION_SIZE = 10
 
 RATING_FOR_VERDICT = {

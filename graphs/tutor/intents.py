@@ -83,19 +83,36 @@ EXERCISE_COMMANDS: dict[str, Intent] = {
         "skip",
     ),
     **dict.fromkeys(["hint", "clue", "pista"], "hint"),
-    **dict.fromkeys(["explain", "explain my answer", "explain that", "explain please"], "explain"),
+    **dict.fromkeys(
+        [
+            "explain",
+            "explain my answer",
+            "explain that",
+            "explain please",
+            "why?",
+            "why is that",
+            "why?!",
+        ],
+        "explain",
+    ),
 }
 _LESSON_NUMBER = re.compile(r"^(?:lesson|lección|leccion)\s+(\d{1,3})$")
 _SETTINGS = re.compile(
     r"^(?:(?:set|change)\s+(?:my\s+)?)?(?:level|timezone|time zone|native language|language)"
     r"(?:\s+(?:to|is))?\s+\S+"
 )
+# Whole-message questions about the session itself, safe to take while an exercise waits.
+_PENDING_ASIDES: list[tuple[Intent, re.Pattern[str]]] = [
+    ("progress", re.compile(r"^(?:how am i doing|show (?:me )?my progress)\b")),
+    ("help", re.compile(r"^(?:how does this work|what can you do)\b")),
+]
 _EXPLAIN = re.compile(r"^(?:explain|why|por qué|por que)\b")
 _QUESTION_MARK_PREFIX = re.compile(r"^(?:\?|question:|q:)")
 # Phrases no answer to an A1-A2 exercise starts with: a question about the language.
 _MID_EXERCISE_QUESTION = re.compile(
     r"^(?:what does|what do|what is the meaning|what's the meaning|how do you say|how do i say|"
-    r"what's the difference|what is the difference|qué significa|que significa|can you explain)\b"
+    r"what's the difference|what is the difference|qué significa|que significa|can you explain|"
+    r"cómo se dice|como se dice)\b"
 )
 
 PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
@@ -148,6 +165,7 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         ),
     ),
 ]
+GREETING = dict(PATTERNS)["greeting"]
 AFFIRMATIONS = frozenset(
     "yes y yeah yep sure ok okay k go sí si vale claro dale 👍 ok!".split()
     + ["let's go", "lets go", "sounds good", "of course", "why not"]
@@ -177,19 +195,26 @@ def classify(text: str, *, exercise_pending: bool) -> Intent:
     if _SETTINGS.match(norm):
         return "settings"
     if exercise_pending:
-        if norm in EXERCISE_COMMANDS:
-            return EXERCISE_COMMANDS[norm]
-        if _QUESTION_MARK_PREFIX.match(raw) or _MID_EXERCISE_QUESTION.match(raw):
+        if norm in EXERCISE_COMMANDS or raw in EXERCISE_COMMANDS:
+            return EXERCISE_COMMANDS.get(norm) or EXERCISE_COMMANDS[raw]
+        for intent, pattern in _PENDING_ASIDES:
+            if pattern.match(raw):
+                return intent
+        if _QUESTION_MARK_PREFIX.match(raw) or _MID_EXERCISE_QUESTION.match(raw.lstrip("¿¡")):
             return "question"
         if _EXPLAIN.match(norm) and len(norm.split()) > 1:
             return "question"
         return "answer"
+    if norm in EXERCISE_COMMANDS and EXERCISE_COMMANDS[norm] in ("hint", "skip"):
+        return "hint"  # answered with "there's no exercise waiting"
     if norm in ("explain", "explain my answer", "why", "por qué", "por que") or raw in ("why?",):
         return "explain"
     if _EXPLAIN.match(norm) and re.search(r"\b(?:wrong|right|answer|mistake)\b", norm):
         return "explain"
     if is_affirmation(text):
         return "affirm"
+    if len(norm.split()) <= 4 and GREETING.search(norm):
+        return "greeting"  # "hola, ¿qué tal?" is a hello, not a question
     for intent, pattern in PATTERNS:
         if pattern.search(raw) or pattern.search(norm):
             return intent

@@ -37,6 +37,10 @@ def test_missing_or_wrong_accent_is_accepted_with_a_note(answer, expected):
     assert expected.split()[-1] in grade.note
 
 
+def test_typo_note_shows_the_word_as_the_answer_writes_it():
+    assert "*Carlos*" in grade_text("Me llamo Carlso", ["Me llamo Carlos."]).note
+
+
 def test_missing_tilde_note_names_the_letter():
     assert "ñ" in grade_text("ano", ["año"]).note
 

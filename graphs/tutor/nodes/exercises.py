@@ -113,15 +113,17 @@ async def review(state: State, runtime: Runtime[Context]) -> dict:
         if not cards:
             upcoming = await next_due(session, state["learner_id"])
             later = f" Your next review is due {_when(upcoming, now)}." if upcoming else ""
-            return {
-                "replies": [
-                    reply(
-                        f"✨ Nothing to review right now.{later}",
-                        [("lesson", "Continue lesson"), ("progress", "Progress")],
-                    )
-                ],
-                "offer": "lesson",
-            }
+            replies = [
+                reply(
+                    f"✨ Nothing to review right now.{later}",
+                    [("lesson", "Continue lesson"), ("progress", "Progress")],
+                )
+            ]
+            waiting = current_item(state)
+            if waiting:  # the exercise still waits for its answer: show it again
+                replies.append(present(await load_item(session, **waiting), activity))
+                return {"replies": replies}
+            return {"replies": replies, "offer": "lesson"}
         paused = (
             activity if activity and activity["kind"] == "lesson" else state.get("paused_lesson")
         )

@@ -1,0 +1,110 @@
+"""`lingograph eval`: replay datasets and report; export recorded conversations."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Evaluate the tutor over recorded conversations.", no_args_is_help=True)
+console = Console()
+
+
+def _fresh_database() -> str:
+    from api.migrate import migrate, seed
+
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='lingograph-eval-')}/eval.db"
+    migrate(url)
+    asyncio.run(seed(url))
+    return url
+
+
+@app.command()
+def run(
+    datasets: list[Path] = typer.Argument(None, help="Dataset files (default: all shipped)."),
+    model: str = typer.Option(None, help="provider:model for the tutor (default: none)."),
+    judge: str = typer.Option(None, help="provider:model scoring replies against rubrics."),
+    out: Path = typer.Option(Path("evals/reports"), help="Folder for report.md/html/json."),
+    baseline: Path = typer.Option(None, help="A previous report.json to compare with."),
+) -> None:
+    """Replay every conversation into a fresh thread and score it; exit 1 under thresholds."""
+    from evals import metrics as m
+    from evals import report
+    from evals.dataset import default_paths, load_datasets, thresholds_for
+    from evals.judge import Judge
+    from evals.replay import replay_all
+    from tools.db import dispose_engines
+
+    try:
+        loaded = load_datasets(datasets or default_paths())
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    database_url = _fresh_database()
+    scorer = Judge(judge) if judge else None
+
+    async def replay() -> list:
+        try:
+            return await replay_all(loaded, database_url, model_spec=model, judge=scorer)
+        finally:
+            await dispose_engines()
+
+    outcomes = asyncio.run(replay())
+    values = m.compute(outcomes)
+    thresholds = thresholds_for(loaded)
+    failures = m.gate(values, thresholds)
+    matrix = m.confusion(outcomes)
+    comparison = None
+    if baseline:
+        comparison = m.compare(values, json.loads(baseline.read_text())["metrics"])
+    full = report.build(
+        outcomes, values, thresholds, failures, matrix, m.per_intent_accuracy(matrix), comparison
+    )
+    paths = report.write(full, out)
+    table = Table("metric", "value", "threshold")
+    for metric, value in values.items():
+        table.add_row(
+            metric,
+            report._fmt(value),
+            report._fmt(thresholds.get(metric)) if metric in thresholds else "",
+        )
+    console.print(table)
+    for row in comparison or []:
+        if row["change"] in ("improved", "regressed"):
+            console.print(f"{row['change']}: {row['metric']} {row['baseline']} → {row['now']}")
+    console.print(f"Reports: {', '.join(str(p) for p in paths.values())}")
+    if failures:
+        console.print("[red]Gate failed: " + "; ".join(failures) + "[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    thread: str = typer.Option(None, help="The thread id to export."),
+    learner: int = typer.Option(None, help="Or every recorded turn of a learner."),
+) -> None:
+    """Print a recorded conversation as a dataset entry (YAML)."""
+    from api.settings import get_settings
+    from evals.export import export_conversation
+    from tools.db import dispose_engines, session_scope
+
+    async def load() -> dict:
+        try:
+            async with session_scope(get_settings().database_url) as session:
+                return await export_conversation(session, thread_id=thread, learner_id=learner)
+        finally:
+            await dispose_engines()
+
+    try:
+        entry = asyncio.run(load())
+    except (ValueError, LookupError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    yaml.safe_dump({"conversations": [entry]}, sys.stdout, allow_unicode=True, sort_keys=False)
