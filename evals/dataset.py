@@ -8,6 +8,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from channels.base import Media
+
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
 
@@ -32,7 +34,8 @@ class Turn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user: str
+    user: str = ""
+    media: list[Media] = Field(default_factory=list, description="Attachments (voice notes...).")
     expect: Expect = Field(default_factory=Expect)
     observed_reply: str | None = Field(
         default=None, description="What the tutor said when recorded (exports); not checked."

@@ -119,8 +119,8 @@ async def replay(
     sender, learner_id = await _new_learner(database_url, conversation)
     outcome = ConversationOutcome(conversation.id, dataset, conversation.tags, [])
 
-    async def say(text: str):
-        message = InboundMessage(channel=CHANNEL, sender=sender, text=text)
+    async def say(text: str, media: list | None = None):
+        message = InboundMessage(channel=CHANNEL, sender=sender, text=text, media=media or [])
         _, thread_id = await runner.identify(message)
         return await runner.run_turn(thread_id, learner_id, [message])
 
@@ -128,7 +128,7 @@ async def replay(
         for text in conversation.profile.setup:
             await say(text)
         for turn in conversation.turns:
-            result = await say(turn.user)
+            result = await say(turn.user, turn.media)
             reply = "\n\n".join(r.text for r in result.replies)
             scored = TurnOutcome(
                 turn.user,
