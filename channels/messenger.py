@@ -18,6 +18,7 @@ from channels.base import (
     chunk_text,
 )
 from channels.http import post_json
+from channels.meta import webhook_entries
 
 NAME = "messenger"
 TEXT_LIMIT = 2000
@@ -91,13 +92,8 @@ def _from_postback(event: dict) -> InboundMessage | None:
 
 def parse(body: dict) -> ParsedWebhook:
     """The learners' messages, button presses and deliveries in a page webhook body."""
-    if not isinstance(body, dict) or body.get("object") != "page":
-        raise WebhookError("not a page webhook")
-    entries = body.get("entry")
-    if not isinstance(entries, list):
-        raise WebhookError("entry is not a list")
     parsed = ParsedWebhook()
-    for entry in entries:
+    for entry in webhook_entries(body, "page"):
         for event in (entry or {}).get("messaging") or []:
             message = None
             if isinstance(event.get("message"), dict):

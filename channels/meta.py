@@ -6,6 +6,8 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 
+from channels.base import WebhookError
+
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 _PREFIX = "sha256="
 
@@ -31,3 +33,13 @@ def verify_challenge(params: Mapping[str, str], verify_token: str) -> str | None
     if not hmac.compare_digest(token.encode(), verify_token.encode()):
         return None
     return params.get("hub.challenge")
+
+
+def webhook_entries(body: object, kind: str) -> list:
+    """The `entry` list of a Meta webhook body of the given `object` kind (else WebhookError)."""
+    if not isinstance(body, dict) or body.get("object") != kind:
+        raise WebhookError(f"not a {kind} webhook")
+    entries = body.get("entry")
+    if not isinstance(entries, list):
+        raise WebhookError("entry is not a list")
+    return entries

@@ -19,6 +19,7 @@ from channels.base import (
     chunk_text,
 )
 from channels.http import post_json
+from channels.meta import webhook_entries
 
 NAME = "whatsapp"
 TEXT_LIMIT = 4096
@@ -107,13 +108,8 @@ def _status(status: dict) -> StatusUpdate | None:
 
 def parse(body: dict) -> ParsedWebhook:
     """The learners' messages and delivery reports in a Cloud API webhook body."""
-    if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
-        raise WebhookError("not a whatsapp_business_account webhook")
-    entries = body.get("entry")
-    if not isinstance(entries, list):
-        raise WebhookError("entry is not a list")
     parsed = ParsedWebhook()
-    for entry in entries:
+    for entry in webhook_entries(body, "whatsapp_business_account"):
         for change in (entry or {}).get("changes") or []:
             value = (change or {}).get("value") or {}
             names = {
