@@ -113,6 +113,11 @@ def as_numbered_text(message: OutboundMessage) -> str:
     return f"{message.text}\n\n{choices}"
 
 
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending with "…" when it was longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def chunk_text(text: str, limit: int) -> list[str]:
     """Split text into pieces of at most `limit` characters, at paragraph, line or word breaks."""
     pieces: list[str] = []

@@ -16,6 +16,7 @@ from channels.base import (
     WebhookError,
     as_numbered_text,
     chunk_text,
+    truncate,
 )
 from channels.http import post_json
 from channels.meta import webhook_entries
@@ -110,10 +111,6 @@ def parse(body: dict) -> ParsedWebhook:
     return parsed
 
 
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _quick_replies_fit(message: OutboundMessage) -> bool:
     return (
         0 < len(message.buttons) <= MAX_QUICK_REPLIES
@@ -138,7 +135,7 @@ def render(message: OutboundMessage, psid: str) -> list[dict]:
         bodies[-1]["message"]["quick_replies"] = [
             {
                 "content_type": "text",
-                "title": _truncate(b.title, QUICK_REPLY_TITLE_LIMIT),
+                "title": truncate(b.title, QUICK_REPLY_TITLE_LIMIT),
                 "payload": b.id,
             }
             for b in message.buttons

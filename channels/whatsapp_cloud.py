@@ -17,6 +17,7 @@ from channels.base import (
     WebhookError,
     as_numbered_text,
     chunk_text,
+    truncate,
 )
 from channels.http import post_json
 from channels.meta import webhook_entries
@@ -127,10 +128,6 @@ def parse(body: dict) -> ParsedWebhook:
     return parsed
 
 
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _base(to: str) -> dict:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
 
@@ -145,16 +142,16 @@ def _action(buttons: list[Button]) -> dict:
         replies = [
             {
                 "type": "reply",
-                "reply": {"id": b.id, "title": _truncate(b.title, BUTTON_TITLE_LIMIT)},
+                "reply": {"id": b.id, "title": truncate(b.title, BUTTON_TITLE_LIMIT)},
             }
             for b in buttons
         ]
         return {"buttons": replies}
     rows = []
     for b in buttons:
-        row = {"id": b.id, "title": _truncate(b.title, ROW_TITLE_LIMIT)}
+        row = {"id": b.id, "title": truncate(b.title, ROW_TITLE_LIMIT)}
         if row["title"] != b.title:
-            row["description"] = _truncate(b.title, ROW_DESCRIPTION_LIMIT)
+            row["description"] = truncate(b.title, ROW_DESCRIPTION_LIMIT)
         rows.append(row)
     return {"button": LIST_LABEL, "sections": [{"rows": rows}]}
 

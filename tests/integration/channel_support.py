@@ -88,8 +88,9 @@ def meta_signature(body: bytes) -> str:
     return "sha256=" + hmac.new(META_SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
-def cloud_message(wamid: str, wa_id: str, message: dict) -> dict:
-    """A WhatsApp Cloud API webhook with one message."""
+def cloud_webhook(value: dict) -> dict:
+    """A WhatsApp Cloud API webhook envelope around one change `value`."""
+    metadata = {"display_phone_number": "15550000000", "phone_number_id": PHONE_ID}
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -98,27 +99,24 @@ def cloud_message(wamid: str, wa_id: str, message: dict) -> dict:
                 "changes": [
                     {
                         "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550000000",
-                                "phone_number_id": PHONE_ID,
-                            },
-                            "contacts": [{"profile": {"name": "Ana"}, "wa_id": wa_id}],
-                            "messages": [
-                                {
-                                    "from": wa_id,
-                                    "id": wamid,
-                                    "timestamp": str(int(time.time())),
-                                    **message,
-                                }
-                            ],
-                        },
+                        "value": {"messaging_product": "whatsapp", "metadata": metadata, **value},
                     }
                 ],
             }
         ],
     }
+
+
+def cloud_message(wamid: str, wa_id: str, message: dict) -> dict:
+    """A WhatsApp Cloud API webhook with one message."""
+    return cloud_webhook(
+        {
+            "contacts": [{"profile": {"name": "Ana"}, "wa_id": wa_id}],
+            "messages": [
+                {"from": wa_id, "id": wamid, "timestamp": str(int(time.time())), **message}
+            ],
+        }
+    )
 
 
 def telegram_message(update_id: int, user_id: int, text: str) -> dict:

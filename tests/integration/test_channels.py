@@ -16,6 +16,7 @@ from tests.integration.channel_support import (
     ChannelApp,
     channel_settings,
     cloud_message,
+    cloud_webhook,
     messenger_message,
     telegram_message,
     twilio_form,
@@ -205,34 +206,18 @@ async def test_cloud_api_handshake_buttons_and_statuses(app, fake, database_url)
     assert "which language do you speak" in str(last.json)
 
     wamid = last.response["messages"][0]["id"]
-    statuses = {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "WABA",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {
-                                "display_phone_number": "15550000000",
-                                "phone_number_id": PHONE_ID,
-                            },
-                            "statuses": [
-                                {
-                                    "id": wamid,
-                                    "status": "delivered",
-                                    "timestamp": "1700000000",
-                                    "recipient_id": wa_id,
-                                }
-                            ],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+    statuses = cloud_webhook(
+        {
+            "statuses": [
+                {
+                    "id": wamid,
+                    "status": "delivered",
+                    "timestamp": "1700000000",
+                    "recipient_id": wa_id,
+                }
+            ]
+        }
+    )
     assert (await app.meta("/channels/whatsapp", statuses)).json()["statuses"] == 1
     async with session_scope(database_url) as session:
         row = await session.scalar(

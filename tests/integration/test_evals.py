@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def eval_run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "api.cli", "eval", "run", *args], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", "eval", "run", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
 def test_shipped_datasets_pass_the_gate_and_write_reports(tmp_path):
@@ -41,12 +46,25 @@ def test_a_regression_fails_the_gate_and_shows_against_the_baseline(tmp_path):
     baseline = tmp_path / "good"
     assert eval_run("--out", str(baseline)).returncode == 0
     broken = tmp_path / "broken.yaml"
-    broken.write_text(yaml.safe_dump({"conversations": [{
-        "id": "expects-the-wrong-route", "profile": {"onboarded": True},
-        "turns": [{"user": "hi", "expect": {"intent": "progress", "contains": ["📊"]}},
-                  {"user": "help", "expect": {"intent": "settings"}}]}]}))
-    done = eval_run(str(broken), "--out", str(tmp_path / "bad"),
-                    "--baseline", str(baseline / "report.json"))
+    broken.write_text(
+        yaml.safe_dump(
+            {
+                "conversations": [
+                    {
+                        "id": "expects-the-wrong-route",
+                        "profile": {"onboarded": True},
+                        "turns": [
+                            {"user": "hi", "expect": {"intent": "progress", "contains": ["📊"]}},
+                            {"user": "help", "expect": {"intent": "settings"}},
+                        ],
+                    }
+                ]
+            }
+        )
+    )
+    done = eval_run(
+        str(broken), "--out", str(tmp_path / "bad"), "--baseline", str(baseline / "report.json")
+    )
     assert done.returncode == 1
     assert "Gate failed" in done.stdout and "intent_accuracy 0.000" in done.stdout
     report = json.loads((tmp_path / "bad" / "report.json").read_text())
@@ -67,8 +85,16 @@ async def test_a_web_conversation_exports_to_an_entry_that_replays(sqlite_url):
         await server.stop()
     async with session_scope(sqlite_url) as session:
         entry = await export_conversation(session, thread_id=thread_id)
-    assert [t["user"] for t in entry["turns"]] == ["hi", "es", "en", "scratch", "lesson", "2",
-                                                   "progress", "help"]
+    assert [t["user"] for t in entry["turns"]] == [
+        "hi",
+        "es",
+        "en",
+        "scratch",
+        "lesson",
+        "2",
+        "progress",
+        "help",
+    ]
     assert entry["profile"] == {"onboarded": False}
     assert entry["turns"][5]["expect"]["grade"] == "correct"
     assert entry["turns"][6]["expect"]["intent"] == "progress"
@@ -92,15 +118,35 @@ async def test_a_judge_model_scores_turns_with_a_rubric(sqlite_url):
     def grade(messages) -> AIMessage:
         prompt = str(messages[-1].content)
         score = 0.5 if "Criterion: Is the reply warm" in prompt else 1.0
-        return AIMessage(content="", tool_calls=[{
-            "name": "Score", "args": {"reasoning": "fine", "score": score}, "id": "c1",
-            "type": "tool_call"}])
+        return AIMessage(
+            content="",
+            tool_calls=[
+                {
+                    "name": "Score",
+                    "args": {"reasoning": "fine", "score": score},
+                    "id": "c1",
+                    "type": "tool_call",
+                }
+            ],
+        )
 
     judge = Judge("scripted:judge", model=ScriptedChatModel(respond=grade))
-    dataset = Dataset.model_validate({"conversations": [{
-        "id": "judged", "turns": [
-            {"user": "hi", "expect": {"intent": "greeting", "rubric": "Greets warmly."}},
-            {"user": "help", "expect": {"intent": "help"}}]}]})
+    dataset = Dataset.model_validate(
+        {
+            "conversations": [
+                {
+                    "id": "judged",
+                    "turns": [
+                        {
+                            "user": "hi",
+                            "expect": {"intent": "greeting", "rubric": "Greets warmly."},
+                        },
+                        {"user": "help", "expect": {"intent": "help"}},
+                    ],
+                }
+            ]
+        }
+    )
     outcomes = await replay_all([dataset], sqlite_url, judge=judge)
     metrics = compute(outcomes)
     assert metrics["judge_tone"] == 0.5 and metrics["judge_correction_quality"] == 1.0

@@ -13,8 +13,9 @@ def test_trajectory_subsequence_and_exact():
 
 
 def test_each_expectation_is_checked_only_when_given():
-    expect = Expect(intent="answer", grade="typo", contains=["✅"], not_contains=["❌"],
-                    language="en")
+    expect = Expect(
+        intent="answer", grade="typo", contains=["✅"], not_contains=["❌"], language="en"
+    )
     checks = check(expect, "answer", ["route", "grade"], "typo", "✅ Accepted. Watch the spelling")
     assert checks == {"intent": True, "grade": True, "contains": True, "language": True}
     checks = check(expect, "question", ["route"], "wrong", "❌ Not quite ✅")
