@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from langchain_core.language_models import BaseChatModel
 
 from api.errors import install_error_handlers
-from api.routers import channels, health, web
+from api.routers import channels, health, knowledge, web
 from api.services import open_services
 from api.settings import Settings, get_settings
 
@@ -46,4 +46,5 @@ def create_app(
     app.include_router(health.router)
     app.include_router(web.router)
     app.include_router(channels.router)
+    app.include_router(knowledge.router)
     return app

@@ -11,11 +11,13 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from api.knowledge_cli import app as knowledge_app
 from api.settings import get_settings
 from evals.cli import app as eval_app
 
 app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+app.add_typer(knowledge_app, name="knowledge")
 console = Console()
 
 
@@ -49,6 +51,20 @@ def seed() -> None:
         f"{report.exercises_added} exercises added, {report.exercises_updated} updated, "
         f"{report.placement} placement questions, {report.vocabulary} words"
     )
+    seed_knowledge_bases()
+
+
+def seed_knowledge_bases() -> None:
+    """Sync the shipped knowledge bases (only new or changed files are embedded)."""
+    from knowledge.ingest import seed_knowledge
+    from knowledge.store import store_from_settings
+
+    for kb, report in seed_knowledge(store_from_settings(get_settings())).items():
+        console.print(
+            f"[green]Knowledge[/green] {kb}: {len(report.added)} added, "
+            f"{len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
+            f"{len(report.deleted)} deleted"
+        )
 
 
 @app.command()

@@ -51,6 +51,39 @@ class Settings(BaseSettings):
         description="Every N turns, drop all but a thread's latest checkpoint; 0 keeps them all.",
     )
     log_level: str = "info"
+    admin_api_key: str | None = Field(
+        default=None,
+        description="Bearer key for /v1/knowledge and /v1/content; unset disables those APIs.",
+    )
+
+    # Knowledge bases (retrieval).
+    embeddings: str = Field(
+        default="e5-small",
+        description="Embedding model: e5-small (bundled, offline), or provider:model, "
+        "e.g. openai:text-embedding-3-small.",
+    )
+    chroma_path: Path = Field(
+        default=DEFAULT_DATA_DIR / "chroma", description="Local Chroma folder (embedded default)."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="A Chroma server, e.g. http://chroma:8000; overrides CHROMA_PATH."
+    )
+    rag_min_score: float = Field(
+        default=0.83,
+        description="Cosine floor for a passage to count as answering a question (e5-small).",
+    )
+
+    # Content generation.
+    lingograph_generator_model: str | None = Field(
+        default=None,
+        description="provider:model that writes exercise drafts; defaults to LINGOGRAPH_MODEL.",
+    )
+    content_max_attempts: int = Field(
+        default=3, ge=1, description="Tries per exercise before a draft is rejected."
+    )
+    content_concurrency: int = Field(
+        default=5, ge=1, description="Drafts generated at once in a content run."
+    )
 
     # Channels: webhooks are verified against PUBLIC_BASE_URL + path (proxies rewrite hosts).
     public_base_url: str | None = Field(
@@ -116,7 +149,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "lingograph_model", "lingograph_router_model", "openai_base_url", mode="before"
+        "lingograph_model",
+        "lingograph_router_model",
+        "lingograph_generator_model",
+        "openai_base_url",
+        "admin_api_key",
+        "chroma_url",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

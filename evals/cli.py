@@ -108,3 +108,55 @@ def export(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     yaml.safe_dump({"conversations": [entry]}, sys.stdout, allow_unicode=True, sort_keys=False)
+
+
+@app.command()
+def rag(
+    dataset: Path = typer.Option(None, help="Questions YAML (default: rag_questions.yaml)."),
+    folder: Path = typer.Option(None, help="Knowledge-base folder (default: es-grammar)."),
+    embeddings: list[str] = typer.Option(
+        None, "--embeddings", help="Embedding model(s) to compare (default: EMBEDDINGS)."
+    ),
+    chroma: Path = typer.Option(Path("data/eval-chroma"), help="Chroma folder for the index."),
+    out: Path = typer.Option(None, help="Write the scores as JSON here."),
+    show_misses: bool = typer.Option(False, "--misses", help="List questions missed at 5."),
+) -> None:
+    """Score retrieval (recall@1, recall@5, MRR) of embeddings against a BM25 baseline."""
+    from api.settings import get_settings
+    from evals.rag import DATASET, evaluate, load_questions
+    from knowledge.ingest import BUILTIN_DIR
+    from knowledge.store import KnowledgeStore, make_client
+
+    try:
+        questions = load_questions(dataset or DATASET)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    folder = folder or BUILTIN_DIR / "es-grammar"
+    settings = get_settings()
+    client = make_client(chroma)
+    results = []
+    seen: set[str] = set()
+    for spec in embeddings or [settings.embeddings]:
+        store = KnowledgeStore(client, spec, settings.openai_base_url)
+        for result in evaluate(store, folder, questions, kb=folder.name):
+            if result.name not in seen:
+                seen.add(result.name)
+                results.append(result)
+    table = Table("retriever", "recall@1", "recall@5", "MRR", "p50 ms", *(
+        f"recall@5 {lang}" for lang in sorted(results[0].by_language)
+    ), title=f"{len(questions)} questions, {folder.name}")
+    for result in results:
+        table.add_row(
+            result.name, f"{result.recall_at_1:.3f}", f"{result.recall_at_5:.3f}",
+            f"{result.mrr:.3f}", f"{result.latency_ms_p50:.1f}",
+            *(f"{v['recall@5']:.3f}" for _, v in sorted(result.by_language.items())),
+        )
+    console.print(table)
+    if show_misses:
+        for result in results:
+            for miss in result.misses:
+                console.print(f"[yellow]{result.name}[/yellow] {miss}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps([r.__dict__ for r in results], indent=2, ensure_ascii=False))

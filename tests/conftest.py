@@ -17,6 +17,10 @@ from tests.fake_provider import FakeProvider
 from tools.db import dispose_engines
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every test process shares one Chroma folder holding the shipped knowledge bases; syncing it
+# is idempotent, so only a fresh clone pays for the embedding.
+TEST_CHROMA = ROOT / "data" / "test-chroma"
+os.environ["CHROMA_PATH"] = str(TEST_CHROMA)
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://lingograph@127.0.0.1:5432/lingograph_test"
 )
@@ -36,6 +40,16 @@ def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
     path = tmp_path / "lingograph.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def grammar_knowledge_base() -> Path:
+    """The shipped knowledge bases, ingested as `make run` does (tenant "default")."""
+    from knowledge.ingest import seed_knowledge
+    from knowledge.store import get_store
+
+    seed_knowledge(get_store(str(TEST_CHROMA), None, "e5-small"))
+    return TEST_CHROMA
 
 
 @pytest.fixture(scope="session")

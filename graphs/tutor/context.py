@@ -8,6 +8,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
 from api.settings import get_settings
+from graphs.rag.context import RagContext
 from tools.models import load_chat_model, with_fallbacks
 
 
@@ -50,6 +51,14 @@ class Context:
         metadata={
             "description": "A ready chat model instance; overrides tutor_model and router_model."
         },
+    )
+    tenant: str = field(
+        default="default",
+        metadata={"description": "Tenant whose knowledge bases answer learners' questions."},
+    )
+    knowledge: RagContext = field(
+        default_factory=RagContext,
+        metadata={"description": "Where and how the retrieval subgraph looks things up."},
     )
 
     def tutor_llm(self) -> Runnable | None:

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
+from tests.conftest import TEST_CHROMA
 from tools.db import session_scope
 from tools.learners import resolve_identity
 
@@ -29,11 +31,7 @@ def test_langgraph_json_lists_the_tutor():
     assert "tutor" in GRAPHS
 
 
-@pytest.mark.parametrize("name", sorted(GRAPHS))
-async def test_graph_loads_and_runs_a_turn(name, sqlite_url):
-    module, compiled = load(GRAPHS[name])
-    assert compiled.checkpointer is None, "graph modules must compile without a checkpointer"
-    graph = module.builder.compile(checkpointer=InMemorySaver())
+async def run_tutor(graph, sqlite_url: str) -> None:
     async with session_scope(sqlite_url) as session:
         identity = await resolve_identity(session, "studio", "dev")
     result = await graph.ainvoke(
@@ -42,3 +40,24 @@ async def test_graph_loads_and_runs_a_turn(name, sqlite_url):
         context=Context(database_url=sqlite_url, tutor_model=None),
     )
     assert result["replies"]
+
+
+async def run_rag(graph, sqlite_url: str) -> None:
+    result = await graph.ainvoke(
+        {"question": "how does gustar work?"},
+        {"configurable": {"thread_id": "studio-2"}},
+        context=RagContext(chroma_path=str(TEST_CHROMA), chroma_url=None, model=None),
+    )
+    assert result["found"] and result["citations"][0]["source"] == "gustar.md"
+
+
+SAMPLE_RUNS = {"tutor": run_tutor, "rag": run_rag}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+async def test_graph_loads_and_runs(name, sqlite_url):
+    assert name in SAMPLE_RUNS, f"add a sample run for the {name!r} graph"
+    module, compiled = load(GRAPHS[name])
+    assert compiled.checkpointer is None, "graph modules must compile without a checkpointer"
+    graph = module.builder.compile(checkpointer=InMemorySaver())
+    await SAMPLE_RUNS[name](graph, sqlite_url)

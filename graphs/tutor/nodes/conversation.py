@@ -8,6 +8,7 @@ import re
 from langchain_core.messages import SystemMessage
 from langgraph.runtime import Runtime
 
+from graphs.rag.graph import graph as rag_graph
 from graphs.tutor.context import Context
 from graphs.tutor.nodes.common import NO_MODEL, db, language_name, reply
 from graphs.tutor.nodes.grading import personal_explanation
@@ -82,9 +83,30 @@ async def word_answer(state: State, runtime: Runtime[Context]) -> str | None:
     return None
 
 
+async def notes_answer(state: State, runtime: Runtime[Context]) -> str | None:
+    """Answer from the course's knowledge base through the retrieval subgraph, if it knows."""
+    learner = state["learner"]
+    target = learner.get("target_language") or "es"
+    question = {
+        "question": state["text"],
+        "tenant": runtime.context.tenant,
+        "knowledge_bases": [f"{target}-grammar"],
+        "level": learner.get("level"),
+        "answer_language": learner.get("native_language") or "en",
+        "target_language": target,
+        "history": state.get("messages", [])[-7:-1],
+    }
+    try:
+        result = await rag_graph.ainvoke(question, context=runtime.context.knowledge)
+    except Exception:
+        log.exception("knowledge lookup failed")
+        return None
+    return result["answer"] if result.get("found") else None
+
+
 async def question(state: State, runtime: Runtime[Context]) -> dict:
-    """Answer a question about the language: vocabulary first, then the model."""
-    found = await word_answer(state, runtime)
+    """Answer a question about the language: vocabulary, then the course notes, then the model."""
+    found = await word_answer(state, runtime) or await notes_answer(state, runtime)
     if found:
         return {"replies": [reply(found)]}
     system = SystemMessage(_system(QUESTION, state["learner"]))
@@ -93,8 +115,10 @@ async def question(state: State, runtime: Runtime[Context]) -> dict:
         return {
             "replies": [
                 reply(
-                    NO_MODEL.format(what="Answering open questions")
-                    + "\nI can look up course words: try “what does hola mean?”"
+                    "I couldn't find that in the course notes. "
+                    + NO_MODEL.format(what="Answering other questions")
+                    + "\nI can look up course words and grammar: try “what does hola mean?” "
+                    "or “when do I use ser or estar?”"
                 )
             ]
         }

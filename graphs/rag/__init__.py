@@ -1,0 +1,1 @@
+"""Retrieval-augmented answers from knowledge bases, with citations."""

@@ -1,0 +1,165 @@
+"""Nodes of the retrieval graph: rewrite, retrieve, filter, then answer or extract."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from langchain_core.messages import HumanMessage, SystemMessage
+from langgraph.runtime import Runtime
+
+from graphs.rag.context import RagContext
+from graphs.rag.prompts import ANSWER, REWRITE
+from graphs.rag.state import RagState
+from graphs.tutor.prompts import LANGUAGE_NAMES
+from knowledge.ingest import DEFAULT_TENANT
+
+log = logging.getLogger(__name__)
+
+# Passages much less similar than the best one are about something else.
+SCORE_MARGIN = 0.04
+MAX_PASSAGES = 3
+EXTRACT_CHARS = 700
+_CITED = re.compile(r"\[(\d+)\]")
+NOT_FOUND = (
+    "I couldn't find that in the course notes. Try asking about a grammar point, e.g. "
+    "“when do I use ser or estar?” or “how does gustar work?”"
+)
+
+
+def _name(code: str | None, default: str) -> str:
+    return LANGUAGE_NAMES.get(code or "", code or default)
+
+
+async def rewrite(state: RagState, runtime: Runtime[RagContext]) -> dict:
+    """Turn a follow-up into a standalone query when a model and a conversation are there."""
+    question = state["question"].strip()
+    history = state.get("history") or []
+    model = runtime.context.llm() if runtime.context.rewrite and history else None
+    if model is None:
+        return {"query": question}
+    system = SystemMessage(REWRITE.format(target=_name(state.get("target_language"), "Spanish")))
+    try:
+        answer = await model.ainvoke([system, *history[-6:], HumanMessage(question)])
+    except Exception:
+        log.exception("query rewrite failed; searching the question as asked")
+        return {"query": question}
+    query = str(answer.content).strip().strip('"')
+    return {"query": query or question}
+
+
+async def retrieve(state: RagState, runtime: Runtime[RagContext]) -> dict:
+    """The passages closest to the query, within the tenant's knowledge bases and level."""
+    store = runtime.context.store()
+    passages = await asyncio.to_thread(
+        store.search,
+        state.get("query") or state["question"],
+        tenant=state.get("tenant") or DEFAULT_TENANT,
+        knowledge_bases=state.get("knowledge_bases") or ["es-grammar"],
+        level=state.get("level"),
+        k=runtime.context.k,
+    )
+    return {"passages": [p.__dict__ | {"citation": p.citation} for p in passages]}
+
+
+def relevant(passages: list[dict], min_score: float) -> list[dict]:
+    """Passages (in ranked order) above the floor and close to the best one, one per section."""
+    best = max((p["score"] for p in passages), default=0.0)
+    if best < min_score:
+        return []
+    kept: list[dict] = []
+    seen: set[str] = set()
+    for passage in passages:
+        if passage["score"] < max(min_score, best - SCORE_MARGIN) or passage["citation"] in seen:
+            continue
+        seen.add(passage["citation"])
+        kept.append(passage)
+    return kept[:MAX_PASSAGES]
+
+
+async def filter_passages(state: RagState, runtime: Runtime[RagContext]) -> dict:
+    """Drop passages that are not about the question."""
+    kept = relevant(state.get("passages") or [], runtime.context.min_score)
+    return {"passages": kept, "found": bool(kept)}
+
+
+def citation_of(passage: dict) -> dict:
+    """The citation a reply shows for a passage."""
+    return {
+        "title": passage["title"],
+        "section": passage["section"],
+        "source": passage["source"],
+        "knowledge_base": passage["knowledge_base"],
+    }
+
+
+def shorten(text: str, limit: int = EXTRACT_CHARS) -> str:
+    """Cut text at a line or sentence end before `limit` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind("\n"), cut.rfind(". "))
+    return (cut[: end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0]).rstrip() + " …"
+
+
+def chat_markdown(text: str) -> str:
+    """Notes use Markdown's **bold**; chat apps bold with single asterisks."""
+    return text.replace("**", "*")
+
+
+def _sources_line(passages: list[dict]) -> str:
+    return "\n".join(f"📖 {p['citation']}" for p in passages)
+
+
+async def extract(state: RagState) -> dict:
+    """Without a model: the best passage, shortened, with where it comes from."""
+    best, *others = state["passages"]
+    text = f"From the course notes — *{best['citation']}*:\n\n{shorten(best['text'])}"
+    # A question about two things ("ser or estar?") often matches two sections equally well.
+    if (
+        others
+        and others[0]["source"] == best["source"]
+        and best["score"] - others[0]["score"] < 0.01
+    ):
+        second = others.pop(0)
+        text += f"\n\n*{second['citation']}*:\n\n{shorten(second['text'], EXTRACT_CHARS // 2)}"
+    if others:
+        text += "\n\nSee also: " + "; ".join(p["citation"] for p in others)
+    return {
+        "answer": chat_markdown(text),
+        "citations": [citation_of(p) for p in state["passages"]],
+        "generated": False,
+    }
+
+
+async def generate(state: RagState, runtime: Runtime[RagContext]) -> dict:
+    """With a model: an answer written from the passages, citing them by number."""
+    passages = state["passages"]
+    notes = "\n\n".join(f"[{n}] {p['citation']}\n{p['text']}" for n, p in enumerate(passages, 1))
+    system = SystemMessage(
+        ANSWER.format(
+            target=_name(state.get("target_language"), "Spanish"),
+            native=_name(state.get("answer_language"), "English"),
+            level=state.get("level") or "A1",
+            notes=notes,
+        )
+    )
+    try:
+        answer = await runtime.context.llm().ainvoke([system, HumanMessage(state["question"])])
+    except Exception:
+        log.exception("answer model failed; falling back to the passage itself")
+        return await extract(state)
+    text = str(answer.content).strip()
+    cited = [int(n) for n in _CITED.findall(text) if 0 < int(n) <= len(passages)]
+    used = [passages[n - 1] for n in dict.fromkeys(cited)] or passages[:1]
+    return {
+        "answer": f"{text}\n\n{_sources_line(used)}",
+        "citations": [citation_of(p) for p in used],
+        "generated": True,
+    }
+
+
+async def not_found(state: RagState) -> dict:
+    """Nothing relevant: say so rather than guess."""
+    return {"answer": NOT_FOUND, "citations": [], "generated": False}
