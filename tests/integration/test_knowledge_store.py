@@ -186,3 +186,20 @@ def test_cli_ingest_ls_search_and_delete(notes, tmp_path, monkeypatch):
         assert bad.exit_code == 2 and "no such file" in " ".join(bad.output.split())
     finally:
         get_settings.cache_clear()
+
+
+def test_embedding_ingestion_and_search_need_no_network(tmp_path, notes, monkeypatch):
+    import socket
+
+    from knowledge.embeddings import E5SmallEmbeddings
+
+    def refuse(*args, **kwargs):
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    store = KnowledgeStore(make_client(tmp_path / "offline"))
+    store.embed = E5SmallEmbeddings()  # a fresh model load, not one cached before the cut
+    ingest_paths(store, [notes], tenant="default", kb="grammar")
+    hits = store.search("me gustan los libros", tenant="default", knowledge_bases=["grammar"])
+    assert hits[0].source == "gustar.md"
