@@ -18,11 +18,16 @@ console = Console()
 
 
 def _fresh_database() -> str:
+    """A new seeded database, with the shipped knowledge bases synced into the store."""
     from api.migrate import migrate, seed
+    from api.settings import get_settings
+    from knowledge.ingest import seed_knowledge
+    from knowledge.store import store_from_settings
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='lingograph-eval-')}/eval.db"
     migrate(url)
     asyncio.run(seed(url))
+    seed_knowledge(store_from_settings(get_settings()))
     return url
 
 
