@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from langchain_core.language_models import BaseChatModel
 
 from api.errors import install_error_handlers
-from api.routers import channels, health, knowledge, web
+from api.routers import channels, content, health, knowledge, web
 from api.services import open_services
 from api.settings import Settings, get_settings
 
@@ -18,14 +18,19 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, *, chat_model: BaseChatModel | None = None
+    settings: Settings | None = None,
+    *,
+    chat_model: BaseChatModel | None = None,
+    generator_model: BaseChatModel | None = None,
 ) -> FastAPI:
-    """Build the app; `chat_model` replaces the configured model (tests, embedding)."""
+    """Build the app; `chat_model` and `generator_model` replace configured models (tests)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_services(settings, chat_model=chat_model) as services:
+        async with open_services(
+            settings, chat_model=chat_model, generator_model=generator_model
+        ) as services:
             app.state.services = services
             app.state.checkpointer = services.checkpointer
             app.state.graphs = services.graphs
@@ -47,4 +52,5 @@ def create_app(
     app.include_router(web.router)
     app.include_router(channels.router)
     app.include_router(knowledge.router)
+    app.include_router(content.router)
     return app

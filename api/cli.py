@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from api.content_cli import app as content_app
 from api.knowledge_cli import app as knowledge_app
 from api.settings import get_settings
 from evals.cli import app as eval_app
@@ -18,6 +19,7 @@ from evals.cli import app as eval_app
 app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(content_app, name="content")
 console = Console()
 
 
@@ -59,6 +61,7 @@ def seed_knowledge_bases() -> None:
     from knowledge.ingest import seed_knowledge
     from knowledge.store import store_from_settings
 
+    console.print("Syncing the knowledge bases (the first run embeds every note: about a minute)")
     for kb, report in seed_knowledge(store_from_settings(get_settings())).items():
         console.print(
             f"[green]Knowledge[/green] {kb}: {len(report.added)} added, "

@@ -13,11 +13,13 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from api.checkpointer import open_checkpointer
+from api.content import ContentRuns
 from api.dispatch.channels import Channel, build_channels
 from api.dispatch.dispatcher import Dispatcher
 from api.dispatch.jobs import ProcrastinateQueue, make_queue_app
 from api.runner import Runner
 from api.settings import Settings
+from graphs.content.graph import builder as content_builder
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
 from graphs.tutor.graph import builder as tutor_builder
@@ -37,6 +39,7 @@ class Services:
     channels: dict[str, Channel]
     dispatcher: Dispatcher
     background: list[asyncio.Task] = field(default_factory=list)
+    content: ContentRuns | None = None
 
 
 def context_factory(settings: Settings, chat_model: BaseChatModel | None):
@@ -70,11 +73,16 @@ def context_factory(settings: Settings, chat_model: BaseChatModel | None):
 
 @contextlib.asynccontextmanager
 async def open_services(
-    settings: Settings, *, chat_model: BaseChatModel | None = None, run_worker: bool | None = None
+    settings: Settings,
+    *,
+    chat_model: BaseChatModel | None = None,
+    run_worker: bool | None = None,
+    generator_model: BaseChatModel | None = None,
 ) -> AsyncIterator[Services]:
     """Open the saver and the job queue, compile the graphs, and close it all afterwards.
 
-    `run_worker` (default: WORKER_IN_API) makes this process also run queue jobs.
+    `run_worker` (default: WORKER_IN_API) makes this process also run queue jobs;
+    `generator_model` replaces the configured content generator (tests, benchmarks).
     """
     settings.export_provider_keys()
     async with open_checkpointer(settings.database_url) as saver:
@@ -89,6 +97,9 @@ async def open_services(
         channels = build_channels(settings)
         dispatcher = Dispatcher(runner, settings, channels)
         services = Services(settings, saver, {"tutor": graph}, runner, channels, dispatcher)
+        content_graph = content_builder.compile(checkpointer=saver, name="content")
+        services.graphs["content"] = content_graph
+        services.content = ContentRuns(content_graph, settings, chat_model=generator_model)
         async with contextlib.AsyncExitStack() as stack:
             if settings.queue_backend == "procrastinate":
                 app = make_queue_app(settings.database_url, lambda: dispatcher)
@@ -111,6 +122,7 @@ async def open_services(
                 drain = getattr(dispatcher.queue, "drain", None)
                 if drain is not None:
                     await drain()
+                await services.content.close()
                 await runner.drain()
                 for channel in channels.values():
                     await channel.aclose()

@@ -1,28 +1,5 @@
-"""A small offline language guess (English or Spanish) from function words."""
+"""The reply-language guess used by evals; it lives in `tools.language`, shared with content."""
 
-from __future__ import annotations
+from tools.language import ENGLISH, SPANISH, guess_language
 
-from tools.text import words
-
-SPANISH = frozenset(
-    "el la los las un una de del y que en es por para con no se lo le su al como más pero "
-    "sí muy yo tú usted está estás soy eres son estoy hola gracias qué cómo dónde cuándo "
-    "bien también me te nos mi tu".split()
-)
-ENGLISH = frozenset(
-    "the a an of and to in is are was you your i it that this for with on not be have "
-    "what how where when can do does answer lesson exercise correct send words here ready "
-    "keep learning learn let lets start type please now more all one will would my me at "
-    "from or if so there they we he she his her our which who why just done review "
-    "progress level".split()
-)
-
-
-def guess_language(text: str) -> str | None:
-    """ "es" or "en" by which language's common words the text uses more; None if unclear."""
-    tokens = words(text)
-    spanish = sum(t in SPANISH for t in tokens)
-    english = sum(t in ENGLISH for t in tokens)
-    if spanish == english:
-        return None
-    return "es" if spanish > english else "en"
+__all__ = ["ENGLISH", "SPANISH", "guess_language"]

@@ -18,8 +18,9 @@ from tools.db import session_scope
 class Server:
     """The real app with its lifespan, restartable, reached through httpx."""
 
-    def __init__(self, database_url: str, **settings) -> None:
+    def __init__(self, database_url: str, *, generator_model=None, **settings) -> None:
         self.database_url = database_url
+        self.generator_model = generator_model
         self.settings = {
             "lingograph_model": None,
             "history_messages": 8,
@@ -30,7 +31,10 @@ class Server:
         self.client: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        app = self.app = create_app(Settings(database_url=self.database_url, **self.settings))
+        app = self.app = create_app(
+            Settings(database_url=self.database_url, **self.settings),
+            generator_model=self.generator_model,
+        )
         self.stack = AsyncExitStack()
         await self.stack.enter_async_context(app.router.lifespan_context(app))
         self.client = await self.stack.enter_async_context(

@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
 
+from graphs.content.context import Context as ContentContext
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
 from tests.conftest import TEST_CHROMA
+from tests.content_support import make_spec
+from tests.fake_generator import DraftPlan, FakeWriter
 from tools.db import session_scope
 from tools.learners import resolve_identity
 
@@ -51,7 +55,19 @@ async def run_rag(graph, sqlite_url: str) -> None:
     assert result["found"] and result["citations"][0]["source"] == "gustar.md"
 
 
-SAMPLE_RUNS = {"tutor": run_tutor, "rag": run_rag}
+async def run_content(graph, sqlite_url: str) -> None:
+    spec_id = await make_spec(sqlite_url, {"translate": 2})
+    config = {"configurable": {"thread_id": "studio-3"}}
+    writer = FakeWriter(script=DraftPlan())
+    context = ContentContext(database_url=sqlite_url, chat_model=writer)
+    waiting = await graph.ainvoke({"spec_id": spec_id}, config, context=context)
+    drafts = waiting["__interrupt__"][0].value["drafts"]
+    approve = [{"id": draft["id"], "action": "approve"} for draft in drafts]
+    done = await graph.ainvoke(Command(resume=approve), config, context=context)
+    assert len(drafts) == 2 and done["published"] == 2
+
+
+SAMPLE_RUNS = {"tutor": run_tutor, "rag": run_rag, "content": run_content}
 
 
 @pytest.mark.parametrize("name", sorted(GRAPHS))

@@ -120,9 +120,11 @@ class Exercise(Base):
     content: Mapped[dict[str, Any]] = mapped_column(default=dict)
     accepted_answers: Mapped[list[Any]] = mapped_column(default=list)
     explanation: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="published")  # draft | published
+    # draft | approved | rejected | published; only published exercises are served
+    status: Mapped[str] = mapped_column(String(16), default="published")
     source: Mapped[str] = mapped_column(String(16), default="seed")  # seed | generated | manual
     schema_version: Mapped[int] = mapped_column(Integer, default=1)
+    content_run_id: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -141,6 +143,25 @@ class CurriculumSpec(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ContentRun(Base):
+    """One generation batch for a spec; its id is the content graph's thread id."""
+
+    __tablename__ = "content_runs"
+    __table_args__ = (Index("ix_content_runs_spec", "spec_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spec_id: Mapped[int] = mapped_column(ForeignKey("curriculum_specs.id", ondelete="CASCADE"))
+    # running | review | published | failed
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    model: Mapped[str | None] = mapped_column(String(200))
+    concurrency: Mapped[int] = mapped_column(Integer, default=1)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    errors: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None]
 
 
 class Attempt(Base):

@@ -1,0 +1,1 @@
+"""The content graph: curriculum spec → validated drafts → human review → published exercises."""

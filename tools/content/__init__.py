@@ -1,0 +1,1 @@
+"""Content generation's domain: curriculum specs, exercise schemas, validation, drafts, runs."""
