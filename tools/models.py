@@ -46,3 +46,17 @@ def with_fallbacks(
     if not fallbacks:
         return primary
     return primary.with_fallbacks([load_chat_model(spec, base_url) for spec in fallbacks])
+
+
+def configured_model(
+    spec: str | None,
+    fallbacks: list[str],
+    base_url: str | None = None,
+    instance: BaseChatModel | None = None,
+) -> Runnable | None:
+    """A ready `instance`, else `spec` with its fallbacks, else None (no model configured)."""
+    if instance is not None:
+        return instance
+    if not spec:
+        return None
+    return with_fallbacks(load_chat_model(spec, base_url), fallbacks, base_url)

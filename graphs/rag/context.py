@@ -9,7 +9,7 @@ from langchain_core.runnables import Runnable
 
 from api.settings import get_settings
 from knowledge.store import KnowledgeStore, get_store
-from tools.models import load_chat_model, with_fallbacks
+from tools.models import configured_model
 
 
 @dataclass(kw_only=True)
@@ -60,9 +60,6 @@ class RagContext:
 
     def llm(self) -> Runnable | None:
         """The answering model with its fallbacks, or None."""
-        if self.chat_model is not None:
-            return self.chat_model
-        if not self.model:
-            return None
-        primary = load_chat_model(self.model, self.openai_base_url)
-        return with_fallbacks(primary, self.fallback_models, self.openai_base_url)
+        return configured_model(
+            self.model, self.fallback_models, self.openai_base_url, self.chat_model
+        )

@@ -9,7 +9,7 @@ from langchain_core.runnables import Runnable
 
 from api.settings import get_settings
 from graphs.rag.context import RagContext
-from tools.models import load_chat_model, with_fallbacks
+from tools.models import configured_model, load_chat_model
 
 
 @dataclass(kw_only=True)
@@ -63,12 +63,9 @@ class Context:
 
     def tutor_llm(self) -> Runnable | None:
         """The tutoring model with its fallbacks, or None when no model is configured."""
-        if self.chat_model is not None:
-            return self.chat_model
-        if not self.tutor_model:
-            return None
-        primary = load_chat_model(self.tutor_model, self.openai_base_url)
-        return with_fallbacks(primary, self.fallback_models, self.openai_base_url)
+        return configured_model(
+            self.tutor_model, self.fallback_models, self.openai_base_url, self.chat_model
+        )
 
     def router_llm(self) -> BaseChatModel | None:
         """The model that classifies what the rules cannot, or None."""
