@@ -317,13 +317,40 @@ class KnowledgeStore:
         self.client.delete_collection(self._name(tenant, kb))
         return True
 
-    def _where(self, tenant: str, level: str | None) -> dict:
-        # The tenant filter repeats what the collection name already scopes: defence in depth.
-        clauses: list[dict] = [{"tenant": tenant}]
-        levels = levels_up_to(level)
-        if levels:
-            clauses.append({"level": {"$in": [*levels, ""]}})
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    def _dense(
+        self, collection: Any, vector: Any, depth: int, tenant: str, level: str | None
+    ) -> list[tuple[str, str, dict, float]]:
+        """Nearest chunks by cosine, only the tenant's and only the allowed levels.
+
+        Chroma's `where` turns the HNSW search into a filtered scan (25x slower at 20,000
+        chunks), so filters are applied to a deeper unfiltered result first, and `where` is
+        used only when that leaves too few.
+        """
+        allowed = levels_up_to(level)
+        size = collection.count()
+        wanted = min(size, depth * (4 if allowed else 1))
+        hits = _hits(
+            collection.query(
+                query_embeddings=[vector],
+                n_results=wanted,
+                include=["documents", "metadatas", "distances"],
+            )
+        )
+        kept = [hit for hit in hits if _visible(hit[2], tenant, allowed)]
+        if len(kept) < depth and wanted < size:
+            clauses: list[dict] = [{"tenant": tenant}]
+            if allowed:
+                clauses.append({"level": {"$in": [*allowed, ""]}})
+            where = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+            kept = _hits(
+                collection.query(
+                    query_embeddings=[vector],
+                    n_results=depth,
+                    where=where,
+                    include=["documents", "metadatas", "distances"],
+                )
+            )
+        return kept[:depth]
 
     def _bm25(self, collection: Any) -> BM25Index:
         """The collection's lexical index, rebuilt when its size changes (another process wrote)."""
@@ -356,7 +383,6 @@ class KnowledgeStore:
         collections = [c for kb in knowledge_bases if (c := self._collection(tenant, kb))]
         if not collections or not query.strip():
             return []
-        where = self._where(tenant, level)
         allowed = levels_up_to(level)
         depth = max(k, FUSION_DEPTH)
         vector = self.embed.embed_query([query])[0] if mode != "bm25" else None
@@ -364,28 +390,10 @@ class KnowledgeStore:
         lexical: list[tuple[str, str, dict, float]] = []
         for collection in collections:
             if vector is not None:
-                found = collection.query(
-                    query_embeddings=[vector],
-                    n_results=depth,
-                    where=where,
-                    include=["documents", "metadatas", "distances"],
-                )
-                dense += [
-                    (pid, text, meta, 1.0 - float(distance))
-                    for pid, text, meta, distance in zip(
-                        found["ids"][0],
-                        found["documents"][0],
-                        found["metadatas"][0],
-                        found["distances"][0],
-                        strict=True,
-                    )
-                ]
+                dense += self._dense(collection, vector, depth, tenant, level)
             if mode != "dense":
-                lexical += [
-                    hit
-                    for hit in self._bm25(collection).search(query, depth)
-                    if hit[3] > 0 and (not allowed or hit[2].get("level", "") in [*allowed, ""])
-                ]
+                hits = self._bm25(collection).search(query, depth * (4 if allowed else 1))
+                lexical += [hit for hit in hits if _visible(hit[2], tenant, allowed)][:depth]
         dense.sort(key=lambda hit: hit[3], reverse=True)
         lexical.sort(key=lambda hit: hit[3], reverse=True)
         ranked = fuse([dense, lexical]) if mode == "hybrid" else (dense or lexical)
@@ -424,6 +432,25 @@ def fuse(rankings: list[list[tuple]], k: int = 60) -> list[tuple]:
             scores[hit[0]] = scores.get(hit[0], 0.0) + 1.0 / (k + rank)
             hits.setdefault(hit[0], hit)
     return [hits[pid] for pid in sorted(scores, key=scores.get, reverse=True)]
+
+
+def _visible(meta: dict, tenant: str, levels: list[str] | None) -> bool:
+    """A chunk of this tenant at an allowed level (chunks without a level always are)."""
+    return meta.get("tenant") == tenant and (not levels or meta.get("level", "") in [*levels, ""])
+
+
+def _hits(found: dict) -> list[tuple[str, str, dict, float]]:
+    """Chroma query results as (id, text, metadata, cosine similarity)."""
+    return [
+        (pid, text, meta, 1.0 - float(distance))
+        for pid, text, meta, distance in zip(
+            found["ids"][0],
+            found["documents"][0],
+            found["metadatas"][0],
+            found["distances"][0],
+            strict=True,
+        )
+    ]
 
 
 def _passage(pid: str, text: str, meta: dict, score: float) -> Passage:
