@@ -66,7 +66,10 @@ class ProviderEmbeddings(EmbeddingFunction[Documents]):
         from langchain.embeddings import init_embeddings
 
         self.spec = spec
-        kwargs = {"base_url": base_url} if base_url and spec.startswith("openai:") else {}
+        kwargs = {}
+        if base_url and spec.startswith("openai:"):
+            # OpenAI-compatible servers take text, not tiktoken ids (whose tables download).
+            kwargs = {"base_url": base_url, "check_embedding_ctx_length": False}
         self._embeddings = init_embeddings(spec, **kwargs)
 
     def __call__(self, input: Documents) -> Embeddings:

@@ -203,3 +203,45 @@ def test_embedding_ingestion_and_search_need_no_network(tmp_path, notes, monkeyp
     ingest_paths(store, [notes], tenant="default", kb="grammar")
     hits = store.search("me gustan los libros", tenant="default", knowledge_bases=["grammar"])
     assert hits[0].source == "gustar.md"
+
+
+def test_a_provider_embedding_model_gets_its_own_collections(tmp_path, notes, monkeypatch):
+    import hashlib
+
+    import numpy as np
+
+    from knowledge.bm25 import tokenize
+    from tests.fake_openai import fake_openai
+
+    def bag_of_words(text: str) -> list[float]:
+        vector = np.zeros(64)
+        for token in tokenize(text):
+            vector[int(hashlib.md5(token.encode()).hexdigest(), 16) % 64] += 1
+        return list(vector / (np.linalg.norm(vector) or 1))
+
+    def respond(body):
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": i, "embedding": bag_of_words(text)}
+            for i, text in enumerate(inputs)
+        ]
+        return 200, {
+            "object": "list",
+            "data": data,
+            "model": body["model"],
+            "usage": {"prompt_tokens": 1, "total_tokens": 1},
+        }
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    client = make_client(tmp_path / "chroma")
+    with fake_openai(respond) as (url, seen):
+        store = KnowledgeStore(client, "openai:text-embedding-3-small", url)
+        ingest_paths(store, [notes], tenant="default", kb="grammar")
+        hits = store.search(
+            "me gustan los libros", tenant="default", knowledge_bases=["grammar"], mode="dense"
+        )
+    assert hits[0].source == "gustar.md"
+    assert {r["model"] for r in seen} == {"text-embedding-3-small"}
+    assert all(isinstance(text, str) for r in seen for text in r["input"])
+    assert KnowledgeStore(client).knowledge_bases() == [], "e5 sees none of those vectors"
+    assert [kb.knowledge_base for kb in store.knowledge_bases()] == ["grammar"]
