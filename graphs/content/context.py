@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
-from api.settings import Settings, get_settings
+from api.settings import Settings
+from graphs.fields import from_settings
 from tools.models import load_chat_model
 
 NEEDS_A_MODEL = (
@@ -33,26 +34,19 @@ def generator_spec(settings: Settings) -> str | None:
 class Context:
     """Runtime context for a content run; every field has a documented default."""
 
-    database_url: str = field(
-        default_factory=lambda: get_settings().database_url,
-        metadata={"description": "App database (sqlite:///... or postgresql://...)."},
+    database_url: str = from_settings(
+        "database_url", "App database (sqlite:///... or postgresql://...)."
     )
-    generator_model: str | None = field(
-        default_factory=lambda: generator_spec(get_settings()),
-        metadata={"description": "provider:model that writes drafts (structured output)."},
+    generator_model: str | None = from_settings(
+        generator_spec, "provider:model that writes drafts (structured output)."
     )
-    openai_base_url: str | None = field(
-        default_factory=lambda: get_settings().openai_base_url,
-        metadata={"description": "OpenAI-compatible server for openai: models."},
+    openai_base_url: str | None = from_settings(
+        "openai_base_url", "OpenAI-compatible server for openai: models."
     )
-    max_attempts: int = field(
-        default_factory=lambda: get_settings().content_max_attempts,
-        metadata={"description": "Tries per exercise before its draft is rejected."},
+    max_attempts: int = from_settings(
+        "content_max_attempts", "Tries per exercise before its draft is rejected."
     )
-    concurrency: int = field(
-        default_factory=lambda: get_settings().content_concurrency,
-        metadata={"description": "Drafts written at once."},
-    )
+    concurrency: int = from_settings("content_concurrency", "Drafts written at once.")
     chat_model: BaseChatModel | None = field(
         default=None,
         metadata={"description": "A ready chat model instance; overrides generator_model."},

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
-from api.settings import get_settings
+from graphs.fields import from_settings
 from knowledge.store import KnowledgeStore, get_store
 from tools.models import configured_model
 
@@ -16,33 +16,23 @@ from tools.models import configured_model
 class RagContext:
     """Runtime context for a retrieval run; every field has a documented default."""
 
-    chroma_path: str | None = field(
-        default_factory=lambda: str(get_settings().chroma_path),
-        metadata={"description": "Local Chroma folder (used when chroma_url is empty)."},
+    chroma_path: str | None = from_settings(
+        lambda s: str(s.chroma_path), "Local Chroma folder (used when chroma_url is empty)."
     )
-    chroma_url: str | None = field(
-        default_factory=lambda: get_settings().chroma_url,
-        metadata={"description": "A Chroma server URL."},
+    chroma_url: str | None = from_settings("chroma_url", "A Chroma server URL.")
+    embeddings: str = from_settings("embeddings", "e5-small (bundled) or provider:model.")
+    model: str | None = from_settings(
+        "lingograph_model", "provider:model that writes answers; none means extracts."
     )
-    embeddings: str = field(
-        default_factory=lambda: get_settings().embeddings,
-        metadata={"description": "e5-small (bundled) or provider:model."},
+    fallback_models: list[str] = from_settings(
+        lambda s: list(s.lingograph_fallback_models),
+        "provider:model list tried in order when a model call fails.",
     )
-    model: str | None = field(
-        default_factory=lambda: get_settings().lingograph_model,
-        metadata={"description": "provider:model that writes answers; none means extracts."},
+    openai_base_url: str | None = from_settings(
+        "openai_base_url", "OpenAI-compatible server for openai: models."
     )
-    fallback_models: list[str] = field(
-        default_factory=lambda: list(get_settings().lingograph_fallback_models),
-        metadata={"description": "provider:model list tried in order when a model call fails."},
-    )
-    openai_base_url: str | None = field(
-        default_factory=lambda: get_settings().openai_base_url,
-        metadata={"description": "OpenAI-compatible server for openai: models."},
-    )
-    min_score: float = field(
-        default_factory=lambda: get_settings().rag_min_score,
-        metadata={"description": "Passages less similar than this are dropped."},
+    min_score: float = from_settings(
+        "rag_min_score", "Passages less similar than this are dropped."
     )
     k: int = field(default=6, metadata={"description": "Passages retrieved before filtering."})
     rewrite: bool = field(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 
-from api.settings import get_settings
+from graphs.fields import from_settings
 from graphs.rag.context import RagContext
 from tools.models import configured_model, load_chat_model
 
@@ -16,35 +16,28 @@ from tools.models import configured_model, load_chat_model
 class Context:
     """Runtime context for a tutor run; every field has a documented default."""
 
-    database_url: str = field(
-        default_factory=lambda: get_settings().database_url,
-        metadata={"description": "App database (sqlite:///... or postgresql://...)."},
+    database_url: str = from_settings(
+        "database_url", "App database (sqlite:///... or postgresql://...)."
     )
-    tutor_model: str | None = field(
-        default_factory=lambda: get_settings().lingograph_model,
-        metadata={"description": "provider:model for tutoring replies; none means no model."},
+    tutor_model: str | None = from_settings(
+        "lingograph_model", "provider:model for tutoring replies; none means no model."
     )
-    router_model: str | None = field(
-        default_factory=lambda: get_settings().lingograph_router_model,
-        metadata={
-            "description": "provider:model for intent classification; defaults to tutor_model."
-        },
+    router_model: str | None = from_settings(
+        "lingograph_router_model",
+        "provider:model for intent classification; defaults to tutor_model.",
     )
-    fallback_models: list[str] = field(
-        default_factory=lambda: list(get_settings().lingograph_fallback_models),
-        metadata={"description": "provider:model list tried in order when a model call fails."},
+    fallback_models: list[str] = from_settings(
+        lambda s: list(s.lingograph_fallback_models),
+        "provider:model list tried in order when a model call fails.",
     )
-    openai_base_url: str | None = field(
-        default_factory=lambda: get_settings().openai_base_url,
-        metadata={"description": "OpenAI-compatible server for openai: models."},
+    openai_base_url: str | None = from_settings(
+        "openai_base_url", "OpenAI-compatible server for openai: models."
     )
-    history_messages: int = field(
-        default_factory=lambda: get_settings().history_messages,
-        metadata={"description": "Chat messages kept in state; older ones are trimmed."},
+    history_messages: int = from_settings(
+        "history_messages", "Chat messages kept in state; older ones are trimmed."
     )
-    default_timezone: str = field(
-        default_factory=lambda: get_settings().default_timezone,
-        metadata={"description": "Timezone for learners who have not set one."},
+    default_timezone: str = from_settings(
+        "default_timezone", "Timezone for learners who have not set one."
     )
     chat_model: BaseChatModel | None = field(
         default=None,
