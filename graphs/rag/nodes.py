@@ -13,6 +13,7 @@ from graphs.rag.context import RagContext
 from graphs.rag.prompts import ANSWER, REWRITE
 from graphs.rag.state import RagState
 from graphs.tutor.prompts import LANGUAGE_NAMES
+from knowledge.bm25 import tokenize
 from knowledge.ingest import DEFAULT_TENANT
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,12 @@ async def retrieve(state: RagState, runtime: Runtime[RagContext]) -> dict:
     return {"passages": [p.__dict__ | {"citation": p.citation} for p in passages]}
 
 
-def relevant(passages: list[dict], min_score: float) -> list[dict]:
-    """Passages (in ranked order) above the floor and close to the best one, one per section."""
+def relevant(passages: list[dict], min_score: float, query: str = "") -> list[dict]:
+    """Passages above the floor and close to the best one, one per section, best first.
+
+    A section of the best passage's note that names what the best one doesn't ("when do I use
+    ser and when estar?" → the *estar* section after the *ser* one) comes second.
+    """
     best = max((p["score"] for p in passages), default=0.0)
     if best < min_score:
         return []
@@ -75,12 +80,42 @@ def relevant(passages: list[dict], min_score: float) -> list[dict]:
             continue
         seen.add(passage["citation"])
         kept.append(passage)
+    complement = _complement(kept, query)
+    if complement is not None:
+        kept.remove(complement)
+        kept.insert(1, complement)
     return kept[:MAX_PASSAGES]
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in tokenize(text) if len(word) > 2}
+
+
+def _heading_words(passage: dict) -> set[str]:
+    return _words((passage["section"] or passage["title"]).split(" › ")[-1])
+
+
+def _complement(kept: list[dict], query: str) -> dict | None:
+    """The section of the best note about the note's topic words the best section lacks."""
+    if len(kept) < 2:
+        return None
+    best = kept[0]
+    wanted = _words(query) & _words(best["title"]) - _heading_words(best)
+    candidates = [
+        p for p in kept[1:] if p["source"] == best["source"] and wanted & _heading_words(p)
+    ]
+    if not candidates:
+        return None
+    # Parallel headings win: "When to use ser" is answered by "When to use estar".
+    chosen = max(candidates, key=lambda p: len(_heading_words(p) & (wanted | _heading_words(best))))
+    chosen["complements_best"] = True
+    return chosen
 
 
 async def filter_passages(state: RagState, runtime: Runtime[RagContext]) -> dict:
     """Drop passages that are not about the question."""
-    kept = relevant(state.get("passages") or [], runtime.context.min_score)
+    query = state.get("query") or state["question"]
+    kept = relevant(state.get("passages") or [], runtime.context.min_score, query)
     return {"passages": kept, "found": bool(kept)}
 
 
@@ -116,8 +151,11 @@ async def extract(state: RagState) -> dict:
     """Without a model: the best passage, shortened, with where it comes from."""
     best, *others = state["passages"]
     text = f"From the course notes — *{best['citation']}*:\n\n{shorten(best['text'])}"
-    # A question about two things ("ser or estar?") often matches two sections equally well.
-    if (
+    # A question about two things ("ser or estar?") wants both sections of the note.
+    if others and others[0].get("complements_best"):
+        second = others.pop(0)
+        text += f"\n\n*{second['citation']}*:\n\n{shorten(second['text'])}"
+    elif (
         others
         and others[0]["source"] == best["source"]
         and best["score"] - others[0]["score"] < 0.01

@@ -43,6 +43,23 @@ async def test_without_a_model_the_best_note_is_quoted_with_its_source():
     assert "estar" in result["answer"] and len(result["answer"]) < 2000
 
 
+async def test_a_question_about_two_things_quotes_both_sections_of_the_note():
+    result = await ask("¿cuándo uso ser y cuándo estar?")
+    answer = result["answer"]
+    assert [c["section"] for c in result["citations"][:2]] == [
+        "When to use ser",
+        "When to use estar",
+    ]
+    assert answer.index("› When to use ser*") < answer.index("› When to use estar*")
+    assert "*Estoy en casa.*" in answer and "*Soy Ana.*" in answer and len(answer) < 1600
+
+
+async def test_a_question_about_one_thing_quotes_one_section():
+    result = await ask("when do i use estar")
+    assert result["citations"][0]["section"] == "When to use estar"
+    assert "› When to use ser*" not in result["answer"]
+
+
 async def test_questions_find_their_note_in_either_language():
     cases = {
         "how do I say I'm 20 years old?": "tener-expressions.md",
