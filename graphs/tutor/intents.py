@@ -219,3 +219,25 @@ def classify(text: str, *, exercise_pending: bool) -> Intent:
         if pattern.search(raw) or pattern.search(norm):
             return intent
     return "unknown"
+
+
+QUESTION = dict(PATTERNS)["question"]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", normalize(text)))
+
+
+def asks_instead_of_answering(text: str, expected: list[str]) -> bool:
+    """Whether a message sent while an exercise waits is a question rather than an attempt.
+
+    It is when it is shaped like a question, has three words or more, shares no word with any
+    accepted answer or option, and the exercise does not itself ask for a question.
+    """
+    raw = text.strip().casefold()
+    if len(raw.split()) < 3 or not QUESTION.search(raw):
+        return False
+    if any(QUESTION.search(answer.casefold()) for answer in expected):
+        return False
+    said = _words(text)
+    return not any(said & _words(answer) for answer in expected)

@@ -81,3 +81,37 @@ async def test_side_questions_keep_the_pending_exercise(sqlite_url, command):
     replies = await learner.say(command)
     assert replies[-1]["text"].startswith("↩️ Back to your exercise")
     assert first[-1]["text"] in replies[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [("how does gustar work?", "Gustar"), ("¿cuándo uso ser y cuándo estar?", "Ser vs estar")],
+)
+async def test_a_grammar_question_mid_exercise_is_answered_not_graded(sqlite_url, question, note):
+    learner = await graph_learner(sqlite_url)
+    for text in ("hi", "es", "en", "scratch"):
+        await learner.say(text)
+    first = await learner.say("lesson")
+    replies = await learner.say(question)
+    assert replies[0]["text"].startswith(f"From the course notes — *{note}")
+    assert "Not quite" not in texts(replies)
+    assert first[-1]["text"] in replies[-1]["text"]  # still exercise 1, shown again
+    graded = await learner.say("Buenos días")
+    assert "Exercise 2/10" in texts(graded)
+
+
+async def test_a_grammar_question_during_onboarding_is_answered_then_onboarding_goes_on(
+    sqlite_url,
+):
+    learner = await graph_learner(sqlite_url)
+    replies = await learner.say("¿cuándo uso ser y cuándo estar?")
+    assert replies[0]["text"].startswith("From the course notes — *Ser vs estar")
+    assert "Sorry" not in texts(replies)
+    assert "Which language would you like to learn?" in replies[-1]["text"]
+    for text in ("es", "en"):
+        await learner.say(text)
+    replies = await learner.say("how does gustar work?")
+    assert replies[0]["text"].startswith("From the course notes — *Gustar")
+    assert replies[-1]["text"] == "Would you like the placement quiz, or start from scratch?"
+    replies = await learner.say("scratch")
+    assert "level *A1*" in texts(replies)

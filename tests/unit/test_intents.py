@@ -1,6 +1,11 @@
 import pytest
 
-from graphs.tutor.intents import classify, is_affirmation, lesson_number
+from graphs.tutor.intents import (
+    asks_instead_of_answering,
+    classify,
+    is_affirmation,
+    lesson_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,19 @@ def test_lesson_number_and_affirmation():
     assert lesson_number("Lesson 12") == 12
     assert lesson_number("lesson") is None
     assert is_affirmation("Sí") and is_affirmation("sounds good") and not is_affirmation("no")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "asks"),
+    [
+        ("how does gustar work?", ["Me llamo Ana."], True),
+        ("¿cuándo uso ser y cuándo estar?", ["soy"], True),
+        ("¿Dónde está el banco?", ["¿Dónde está el banco?"], False),  # the answer is a question
+        ("¿Dónde es el banco?", ["¿Dónde está el banco?"], False),
+        ("is it buenos dias?", ["Buenas noches", "Buenos días"], False),  # a hesitant attempt
+        ("¿estoy?", ["soy"], False),  # too short to be anything but a try
+        ("yo soy de Colombia", ["soy"], False),  # not shaped like a question
+    ],
+)
+def test_a_question_mid_exercise_is_told_from_an_attempt(text, expected, asks):
+    assert asks_instead_of_answering(text, expected) is asks

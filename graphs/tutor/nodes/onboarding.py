@@ -5,7 +5,9 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from graphs.tutor.context import Context
+from graphs.tutor.intents import classify
 from graphs.tutor.nodes.common import current_item, db, language_name, now_of, present, reply
+from graphs.tutor.nodes.conversation import notes_answer
 from graphs.tutor.state import State
 from tools.course import available_languages, course_for, load_item, placement_questions
 from tools.learners import get_learner, learner_profile
@@ -92,7 +94,22 @@ async def _start_at_a1(session, learner, now, note: str) -> dict:
 
 
 async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
-    """Move the learner one step through onboarding."""
+    """Move the learner one step through onboarding; a grammar question on the way is answered."""
+    aside = await _grammar_aside(state, runtime)
+    result = await _step(state, runtime, understood=aside is not None)
+    if aside:
+        result["replies"] = [reply(aside), *result["replies"]]
+    return result
+
+
+async def _grammar_aside(state: State, runtime: Runtime[Context]) -> str | None:
+    text = state["text"]
+    if len(text.split()) < 3 or classify(text, exercise_pending=False) != "question":
+        return None
+    return await notes_answer(state, runtime)
+
+
+async def _step(state: State, runtime: Runtime[Context], understood: bool) -> dict:
     step = state.get("onboarding_step")
     said = normalize(state["text"])
     now = now_of(state)
@@ -124,7 +141,8 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
                 asked = await _ask_target(session)
                 named = any(said in words for words in LANGUAGE_WORDS.values())
                 sorry = "I don't teach that language yet." if named else "I didn't catch that."
-                asked["replies"].insert(0, reply(f"Sorry, {sorry}"))
+                if named or not understood:
+                    asked["replies"].insert(0, reply(f"Sorry, {sorry}"))
                 return asked
             learner.target_language = code
             natives = sorted({n for t, n in pairs if t == code})

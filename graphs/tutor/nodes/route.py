@@ -10,11 +10,12 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from graphs.tutor.context import Context
-from graphs.tutor.intents import classify
-from graphs.tutor.nodes.common import current_item, language_name
+from graphs.tutor.intents import asks_instead_of_answering, classify
+from graphs.tutor.nodes.common import current_item, db, language_name
 from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
 from graphs.tutor.prompts import CLASSIFIER
 from graphs.tutor.state import State
+from tools.course import load_item
 from tools.text import normalize
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,8 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
     intent = classify(text, exercise_pending=pending)
     if not learner.get("onboarded"):
         placement = pending and state["activity"]["kind"] == "placement"
+        if placement and intent == "answer" and await _asks_instead(text, state, runtime):
+            intent = "question"
         if intent in ("help", "stop") or (
             placement
             and intent in ("answer", "skip", "hint")
@@ -118,4 +121,19 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
         intent = state.get("offer") or "lesson"
     elif intent == "unknown":
         intent = await classify_with_model(text, state, runtime)
+    elif intent == "answer" and await _asks_instead(text, state, runtime):
+        intent = "question"
     return Command(goto=NODE_FOR_INTENT.get(intent, "practice"), update={"intent": intent})
+
+
+async def _asks_instead(text: str, state: State, runtime: Runtime[Context]) -> bool:
+    """A question like "how does gustar work?" mid-exercise is answered, not graded."""
+    if len(text.split()) < 3:
+        return False  # spares a database read on the usual short answer
+    async with db(runtime) as session:
+        item = await load_item(session, **current_item(state))
+    if item is None:
+        return False
+    model = item.model
+    expected = [*model.answers, *getattr(model, "options", []), *getattr(model, "tokens", [])]
+    return asks_instead_of_answering(text, expected)
