@@ -68,7 +68,8 @@ def relevant(passages: list[dict], min_score: float, query: str = "") -> list[di
     """Passages above the floor and close to the best one, one per section, best first.
 
     A section of the best passage's note that names what the best one doesn't ("when do I use
-    ser and when estar?" → the *estar* section after the *ser* one) comes second.
+    ser and when estar?" → the *estar* section after the *ser* one) comes second; the note's
+    introduction, when it is that section, comes first.
     """
     best = max((p["score"] for p in passages), default=0.0)
     if best < min_score:
@@ -83,12 +84,20 @@ def relevant(passages: list[dict], min_score: float, query: str = "") -> list[di
     complement = _complement(kept, query)
     if complement is not None:
         kept.remove(complement)
-        kept.insert(1, complement)
+        if _is_overview(complement):
+            kept.insert(0, complement)  # the note's own introduction names both: it leads
+        else:
+            complement["complements_best"] = True
+            kept.insert(1, complement)
     return kept[:MAX_PASSAGES]
 
 
 def _words(text: str) -> set[str]:
     return {word for word in tokenize(text) if len(word) > 2}
+
+
+def _is_overview(passage: dict) -> bool:
+    return not passage["section"] or passage["section"] == passage["title"]
 
 
 def _heading_words(passage: dict) -> set[str]:
@@ -107,9 +116,7 @@ def _complement(kept: list[dict], query: str) -> dict | None:
     if not candidates:
         return None
     # Parallel headings win: "When to use ser" is answered by "When to use estar".
-    chosen = max(candidates, key=lambda p: len(_heading_words(p) & (wanted | _heading_words(best))))
-    chosen["complements_best"] = True
-    return chosen
+    return max(candidates, key=lambda p: len(_heading_words(p) & (wanted | _heading_words(best))))
 
 
 async def filter_passages(state: RagState, runtime: Runtime[RagContext]) -> dict:

@@ -131,3 +131,14 @@ async def test_level_filter_keeps_notes_beyond_the_next_level_out(tmp_path: Path
         "quiero que vengas", tenant="default", knowledge_bases=["mixed"], level="B1"
     )
     assert sorted(p.source for p in for_b1) == ["easy.md", "hard.md"]
+
+
+async def test_a_short_either_or_question_leads_with_the_notes_introduction():
+    result = await ask("por o para?")
+    assert result["citations"][0] == {
+        "title": "Por vs para",
+        "section": "Por vs para",
+        "source": "por-para.md",
+        "knowledge_base": "es-grammar",
+    }
+    assert result["answer"].startswith("From the course notes — *Por vs para*:\n\n*Por* and *para*")
