@@ -98,7 +98,9 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
     aside = await _grammar_aside(state, runtime)
     result = await _step(state, runtime, understood=aside is not None)
     if aside:
-        result["replies"] = [reply(aside), *result["replies"]]
+        # A first message gets the welcome before the answer.
+        at = 1 if state.get("onboarding_step") is None else 0
+        result["replies"].insert(at, reply(aside))
     return result
 
 
