@@ -228,14 +228,19 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", normalize(text)))
 
 
+def looks_like_question(text: str) -> bool:
+    """Whether a message of three words or more is shaped like a question."""
+    raw = text.strip().casefold()
+    return len(raw.split()) >= 3 and QUESTION.search(raw) is not None
+
+
 def asks_instead_of_answering(text: str, expected: list[str]) -> bool:
     """Whether a message sent while an exercise waits is a question rather than an attempt.
 
     It is when it is shaped like a question, has three words or more, shares no word with any
     accepted answer or option, and the exercise does not itself ask for a question.
     """
-    raw = text.strip().casefold()
-    if len(raw.split()) < 3 or not QUESTION.search(raw):
+    if not looks_like_question(text):
         return False
     if any(QUESTION.search(answer.casefold()) for answer in expected):
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from langgraph.runtime import Runtime
 
 from graphs.tutor.context import Context
-from graphs.tutor.intents import classify
+from graphs.tutor.intents import classify, looks_like_question
 from graphs.tutor.nodes.common import current_item, db, language_name, now_of, present, reply
 from graphs.tutor.nodes.conversation import notes_answer
 from graphs.tutor.state import State
@@ -106,7 +106,7 @@ async def onboarding(state: State, runtime: Runtime[Context]) -> dict:
 
 async def _grammar_aside(state: State, runtime: Runtime[Context]) -> str | None:
     text = state["text"]
-    if len(text.split()) < 3 or classify(text, exercise_pending=False) != "question":
+    if not looks_like_question(text) or classify(text, exercise_pending=False) != "question":
         return None
     return await notes_answer(state, runtime)
 

@@ -10,7 +10,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from graphs.tutor.context import Context
-from graphs.tutor.intents import asks_instead_of_answering, classify
+from graphs.tutor.intents import asks_instead_of_answering, classify, looks_like_question
 from graphs.tutor.nodes.common import current_item, db, language_name
 from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
 from graphs.tutor.prompts import CLASSIFIER
@@ -128,8 +128,8 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
 
 async def _asks_instead(text: str, state: State, runtime: Runtime[Context]) -> bool:
     """A question like "how does gustar work?" mid-exercise is answered, not graded."""
-    if len(text.split()) < 3:
-        return False  # spares a database read on the usual short answer
+    if not looks_like_question(text):
+        return False  # spares a database read on the usual answer
     async with db(runtime) as session:
         item = await load_item(session, **current_item(state))
     if item is None:
