@@ -125,22 +125,26 @@ def rag(
     chroma: Path = typer.Option(Path("data/eval-chroma"), help="Chroma folder for the index."),
     out: Path = typer.Option(None, help="Write the scores as JSON here."),
     show_misses: bool = typer.Option(False, "--misses", help="List questions missed at 5."),
+    off_topic: Path = typer.Option(
+        None, help="Unanswerable questions YAML (default: rag_off_topic.yaml)."
+    ),
 ) -> None:
     """Score retrieval (recall@1, recall@5, MRR) of embeddings against a BM25 baseline."""
     from api.settings import get_settings
-    from evals.rag import DATASET, evaluate, load_questions
+    from evals.rag import DATASET, OFF_TOPIC, evaluate, load_questions, score_floor
     from knowledge.ingest import BUILTIN_DIR
     from knowledge.store import KnowledgeStore, make_client
 
     try:
         questions = load_questions(dataset or DATASET)
+        unanswerable = load_questions(off_topic or OFF_TOPIC, gold=False)
     except (OSError, ValueError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     folder = folder or BUILTIN_DIR / "es-grammar"
     settings = get_settings()
     client = make_client(chroma)
-    results = []
+    results, floors = [], []
     seen: set[str] = set()
     for spec in embeddings or [settings.embeddings]:
         store = KnowledgeStore(client, spec, settings.openai_base_url)
@@ -148,20 +152,67 @@ def rag(
             if result.name not in seen:
                 seen.add(result.name)
                 results.append(result)
-    table = Table("retriever", "recall@1", "recall@5", "MRR", "p50 ms", *(
-        f"recall@5 {lang}" for lang in sorted(results[0].by_language)
-    ), title=f"{len(questions)} questions, {folder.name}")
+        floors.append(
+            score_floor(store, questions, unanswerable, settings.rag_min_score, kb=folder.name)
+        )
+    table = Table(
+        "retriever",
+        "recall@1",
+        "recall@5",
+        "MRR",
+        "p50 ms",
+        *(f"recall@5 {lang}" for lang in sorted(results[0].by_language)),
+        title=f"{len(questions)} questions, {folder.name}",
+    )
     for result in results:
         table.add_row(
-            result.name, f"{result.recall_at_1:.3f}", f"{result.recall_at_5:.3f}",
-            f"{result.mrr:.3f}", f"{result.latency_ms_p50:.1f}",
+            result.name,
+            f"{result.recall_at_1:.3f}",
+            f"{result.recall_at_5:.3f}",
+            f"{result.mrr:.3f}",
+            f"{result.latency_ms_p50:.1f}",
             *(f"{v['recall@5']:.3f}" for _, v in sorted(result.by_language.items())),
         )
     console.print(table)
+    console.print(_floor_table(floors, len(unanswerable)))
     if show_misses:
         for result in results:
             for miss in result.misses:
                 console.print(f"[yellow]{result.name}[/yellow] {miss}")
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps([r.__dict__ for r in results], indent=2, ensure_ascii=False))
+        scores = {
+            "retrievers": [r.__dict__ for r in results],
+            "score_floors": [f.__dict__ for f in floors],
+        }
+        out.write_text(json.dumps(scores, indent=2, ensure_ascii=False))
+
+
+def _floor_table(floors: list, off_topic_count: int) -> Table:
+    table = Table(
+        "embeddings",
+        "on p5",
+        "on p50",
+        "off p95",
+        "off max",
+        "suggested",
+        "now",
+        "on refused",
+        "off answered",
+        title="Best-passage scores: where RAG_MIN_SCORE separates them",
+        caption=f"on: the answerable questions; off: {off_topic_count} off-topic ones; "
+        "now: RAG_MIN_SCORE",
+    )
+    for f in floors:
+        table.add_row(
+            f.embeddings,
+            f"{f.on_topic_p5:.3f}",
+            f"{f.on_topic_p50:.3f}",
+            f"{f.off_topic_p95:.3f}",
+            f"{f.off_topic_max:.3f}",
+            f"{f.suggested:.3f}",
+            f"{f.current:.3f}",
+            f"{f.on_topic_refused:.0%}",
+            f"{f.off_topic_answered:.0%}",
+        )
+    return table

@@ -12,6 +12,7 @@ from knowledge.ingest import sync_folder
 from knowledge.store import SEARCH_MODES, KnowledgeStore
 
 DATASET = Path(__file__).resolve().parent / "datasets" / "rag_questions.yaml"
+OFF_TOPIC = Path(__file__).resolve().parent / "datasets" / "rag_off_topic.yaml"
 EVAL_TENANT = "eval"
 CHUNK_DEPTH = 30
 
@@ -38,16 +39,37 @@ class RetrieverScore:
     misses: list[dict] = field(default_factory=list)
 
 
-def load_questions(path: Path = DATASET) -> list[Question]:
-    """Questions from YAML: a list of {question, language, gold: [doc ids]}."""
+@dataclass
+class ScoreFloor:
+    """Where one embedding model's best-passage scores put the "not in the notes" floor."""
+
+    embeddings: str
+    on_topic_p5: float
+    on_topic_p50: float
+    off_topic_p95: float
+    off_topic_max: float
+    suggested: float
+    current: float
+    on_topic_refused: float  # share of answerable questions the current floor turns away
+    off_topic_answered: float  # share of off-topic questions the current floor lets through
+
+
+def load_questions(path: Path = DATASET, *, gold: bool = True) -> list[Question]:
+    """Questions from YAML: a list of {question, language, gold: [doc ids]} (gold optional)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, list) or not data:
         raise ValueError(f"{path}: expected a list of questions")
     questions = []
     for n, item in enumerate(data, 1):
-        if not isinstance(item, dict) or not item.get("question") or not item.get("gold"):
-            raise ValueError(f"{path}: question {n} needs `question` and `gold`")
-        questions.append(Question(item["question"], item.get("language", "?"), list(item["gold"])))
+        if (
+            not isinstance(item, dict)
+            or not item.get("question")
+            or (gold and not item.get("gold"))
+        ):
+            raise ValueError(f"{path}: question {n} needs `question`" + (" and `gold`" * gold))
+        questions.append(
+            Question(item["question"], item.get("language", "?"), list(item.get("gold") or []))
+        )
     return questions
 
 
@@ -119,3 +141,44 @@ def evaluate(
         )
         results.append(score(name, questions, rankings, latencies))
     return results
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def score_floor(
+    store: KnowledgeStore,
+    questions: list[Question],
+    off_topic: list[Question],
+    current: float,
+    kb: str = "es-grammar",
+    tenant: str = EVAL_TENANT,
+) -> ScoreFloor:
+    """The best-passage scores of answerable and off-topic questions, and a floor between them.
+
+    Run after `evaluate` (which indexes the notes). Scores are the ones the retrieval graph
+    compares with RAG_MIN_SCORE, so each embedding model gets its own floor.
+    """
+
+    def best(question: Question) -> float:
+        hits = store.search(question.question, tenant=tenant, knowledge_bases=[kb], k=6)
+        return max((hit.score for hit in hits), default=0.0)
+
+    on = [best(q) for q in questions]
+    off = [best(q) for q in off_topic]
+    on_p5, off_p95 = _percentile(on, 0.05), _percentile(off, 0.95)
+    # Halfway between the two when they separate; otherwise keep the answerable questions.
+    suggested = (on_p5 + off_p95) / 2 if off_p95 < on_p5 else on_p5
+    return ScoreFloor(
+        embeddings=store.embeddings_name,
+        on_topic_p5=on_p5,
+        on_topic_p50=_percentile(on, 0.5),
+        off_topic_p95=off_p95,
+        off_topic_max=max(off),
+        suggested=round(suggested, 3),
+        current=current,
+        on_topic_refused=sum(score < current for score in on) / len(on),
+        off_topic_answered=sum(score >= current for score in off) / len(off),
+    )

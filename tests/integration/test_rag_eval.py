@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from evals.rag import evaluate, load_questions
+from evals.rag import OFF_TOPIC, evaluate, load_questions, score_floor
 from knowledge.ingest import BUILTIN_DIR
 from knowledge.store import get_store
 from tests.conftest import TEST_CHROMA
@@ -34,6 +35,17 @@ def test_hybrid_retrieval_finds_the_right_note():
     assert dense.recall_at_5 >= 0.9 and lexical.recall_at_5 >= 0.9
     assert hybrid.mrr > max(dense.mrr, lexical.mrr), "fusion is why search defaults to hybrid"
     assert all(lang["recall@5"] >= 0.9 for lang in hybrid.by_language.values())
+
+
+def test_the_score_floor_separates_answerable_from_off_topic_questions():
+    store = get_store(str(TEST_CHROMA), None, "e5-small")
+    questions, off_topic = load_questions(), load_questions(OFF_TOPIC, gold=False)
+    assert len(off_topic) >= 20 and not any(q.gold for q in off_topic)
+    floor = score_floor(store, questions, off_topic, current=0.83, tenant="default")
+    assert floor.off_topic_p95 < floor.on_topic_p5, "e5-small separates the two"
+    assert floor.off_topic_p95 < floor.suggested < floor.on_topic_p5
+    # The shipped RAG_MIN_SCORE turns away few answerable and lets through few off-topic ones.
+    assert floor.on_topic_refused <= 0.1 and floor.off_topic_answered <= 0.1
 
 
 def test_eval_rag_command_prints_the_comparison(tmp_path: Path):
@@ -64,6 +76,9 @@ def test_eval_rag_command_prints_the_comparison(tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert "recall@5" in result.output and "bm25" in result.output
-    assert '"name": "bm25"' in out.read_text()
+    assert "RAG_MIN_SCORE" in result.output
+    saved = json.loads(out.read_text())
+    assert "bm25" in [r["name"] for r in saved["retrievers"]]
+    assert saved["score_floors"][0]["embeddings"] == "e5-small"
     missing = CliRunner().invoke(cli, ["eval", "rag", "--dataset", str(tmp_path / "no.yaml")])
     assert missing.exit_code == 2
