@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     content_concurrency: int = Field(
         default=5, ge=1, description="Drafts generated at once in a content run."
     )
+    content_structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = (
+        Field(
+            default="auto",
+            description="How the generator is asked for JSON; auto is the provider's default.",
+        )
+    )
 
     # Channels: webhooks are verified against PUBLIC_BASE_URL + path (proxies rewrite hosts).
     public_base_url: str | None = Field(

@@ -243,7 +243,7 @@ class FakeWriter(BaseChatModel):
 
 
 def openai_responder(script: DraftPlan, latency: float = 0.0):
-    """A tests/fake_openai.py responder answering json_schema requests from a DraftPlan."""
+    """A tests/fake_openai.py responder answering from a DraftPlan, in content or a tool call."""
     import time
 
     def respond(body: dict) -> tuple[int, dict]:
@@ -252,18 +252,18 @@ def openai_responder(script: DraftPlan, latency: float = 0.0):
         texts = [str(m.get("content") or "") for m in body["messages"]]
         _, draft = script.answer(texts)
         content = draft if isinstance(draft, str) else json.dumps(draft, ensure_ascii=False)
+        message = {"role": "assistant", "content": content}
+        if body.get("tools"):  # function calling: the draft comes back as the tool's arguments
+            name = body["tools"][0]["function"]["name"]
+            call = {"id": "call_1", "type": "function"}
+            call["function"] = {"name": name, "arguments": content}
+            message = {"role": "assistant", "content": None, "tool_calls": [call]}
         return 200, {
             "id": "chatcmpl-1",
             "object": "chat.completion",
             "created": 0,
             "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "stop",
-                    "message": {"role": "assistant", "content": content},
-                }
-            ],
+            "choices": [{"index": 0, "finish_reason": "stop", "message": message}],
             "usage": {"prompt_tokens": 120, "completion_tokens": 60, "total_tokens": 180},
         }
 

@@ -47,6 +47,10 @@ class Context:
         "content_max_attempts", "Tries per exercise before its draft is rejected."
     )
     concurrency: int = from_settings("content_concurrency", "Drafts written at once.")
+    structured_output: str = from_settings(
+        "content_structured_output",
+        "auto (the provider's default), json_schema, function_calling or json_mode.",
+    )
     chat_model: BaseChatModel | None = field(
         default=None,
         metadata={"description": "A ready chat model instance; overrides generator_model."},

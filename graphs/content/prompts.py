@@ -48,8 +48,8 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def draft_messages(brief: Brief, slot: Slot) -> list[BaseMessage]:
-    """The first request for a slot's exercise."""
+def draft_messages(brief: Brief, slot: Slot, schema: dict | None = None) -> list[BaseMessage]:
+    """The first request for a slot's exercise (with the JSON Schema spelled out, if given)."""
     system = WRITER.format(
         course=brief["course_title"],
         native=language_name(brief["native_language"]),
@@ -57,6 +57,10 @@ def draft_messages(brief: Brief, slot: Slot) -> list[BaseMessage]:
         level=brief["level"],
         max_words=MAX_WORDS.get(brief["level"], 40),
     )
+    if schema is not None:
+        system += "\n\nAnswer with one JSON object, nothing else, valid against this JSON " + (
+            f"Schema:\n{json.dumps(schema, ensure_ascii=False)}"
+        )
     focus = f"Build it around: {slot['focus']}" if slot.get("focus") else ""
     human = DRAFT.format(
         lesson=brief["lesson_title"],

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from api.checkpointer import open_checkpointer
@@ -169,3 +170,35 @@ async def test_interactive_review_approves_rejects_and_skips(database_url):
     assert f"Run {run_id}: published" in done.stdout
     statuses = [r.status for r in await run_exercises(database_url, run_id)]
     assert statuses == ["published", "rejected", "published"]
+
+
+@pytest.mark.parametrize(
+    ("method", "offset"), [("json_schema", 300), ("function_calling", 310), ("json_mode", 320)]
+)
+async def test_each_structured_output_method_works_with_an_openai_compatible_server(
+    database_url, method, offset
+):
+    spec_id = await make_spec(database_url, {"translate": 2})
+    with fake_openai(openai_responder(DraftPlan(offset=offset))) as (model_url, requests):
+        env = cli_env(
+            database_url,
+            LINGOGRAPH_GENERATOR_MODEL="openai:writer",
+            OPENAI_BASE_URL=model_url,
+            OPENAI_API_KEY="sk-test",
+            CONTENT_STRUCTURED_OUTPUT=method,
+        )
+        generated = await asyncio.to_thread(
+            lingograph, "content", "generate", "--spec", str(spec_id), env=env
+        )
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    first = requests[0]
+    if method == "function_calling":
+        assert first["tools"][0]["function"]["parameters"]["properties"]["answers"]
+    else:
+        expected = {"json_schema": "json_schema", "json_mode": "json_object"}[method]
+        assert first["response_format"]["type"] == expected
+    system = first["messages"][0]["content"]
+    assert ('"answers"' in system) is (method == "json_mode")  # only json_mode needs the schema
+    async with session_scope(database_url) as session:
+        run_id = await session.scalar(select(ContentRun.id).where(ContentRun.spec_id == spec_id))
+    assert [r.type for r in await run_exercises(database_url, run_id)] == ["translate"] * 2

@@ -60,10 +60,12 @@ async def _write(task: DraftTask, context: Context) -> dict:
         brief["native_language"],
         existing,
     )
-    writer = context.generator_llm().with_structured_output(
-        schema_for(slot["type"]).draft_schema(), include_raw=True
-    )
-    messages = prompts.draft_messages(brief, slot)
+    schema = schema_for(slot["type"]).draft_schema()
+    method = context.structured_output
+    options = {} if method == "auto" else {"method": method}
+    writer = context.generator_llm().with_structured_output(schema, include_raw=True, **options)
+    # json_mode only promises JSON: the schema itself has to be in the prompt.
+    messages = prompts.draft_messages(brief, slot, schema if method == "json_mode" else None)
     usage: dict[str, Any] = {}
     findings: list[str] = []
     attempts = max(1, context.max_attempts)
