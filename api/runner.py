@@ -14,6 +14,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from api.checkpointer import prune_thread
+from api.thread_locks import ThreadLocks
 from channels.base import InboundMessage, OutboundMessage
 from tools.db import session_scope
 from tools.db.models import TurnRecord
@@ -70,6 +71,7 @@ class Runner:
         default_timezone: str = "UTC",
         prune_every: int = 0,
         record_turns: bool = True,
+        thread_locks: ThreadLocks | None = None,
     ) -> None:
         self.graph = graph
         self.database_url = database_url
@@ -77,6 +79,7 @@ class Runner:
         self.default_timezone = default_timezone
         self.prune_every = prune_every
         self.record_turns = record_turns
+        self.thread_locks = thread_locks or ThreadLocks("")
         self._turns_unpruned: OrderedDict[str, int] = OrderedDict()
         self._lanes: dict[str, _Lane] = {}
         self._background: set[asyncio.Task] = set()
@@ -129,7 +132,9 @@ class Runner:
         self, thread_id: str, learner_id: int, batch: list[tuple[InboundMessage, asyncio.Future]]
     ) -> None:
         try:
-            result = await self.run_turn(thread_id, learner_id, [m for m, _ in batch])
+            # Another API process may be running this thread: wait for it to finish.
+            async with self.thread_locks.hold(thread_id):
+                result = await self.run_turn(thread_id, learner_id, [m for m, _ in batch])
         except Exception as exc:
             log.exception("turn failed for thread %s", thread_id)
             for _, future in batch:

@@ -19,6 +19,7 @@ from api.dispatch.dispatcher import Dispatcher
 from api.dispatch.jobs import ProcrastinateQueue, make_queue_app
 from api.runner import Runner
 from api.settings import Settings
+from api.thread_locks import ThreadLocks
 from graphs.content.graph import builder as content_builder
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
@@ -85,7 +86,10 @@ async def open_services(
     `generator_model` replaces the configured content generator (tests, benchmarks).
     """
     settings.export_provider_keys()
-    async with open_checkpointer(settings.database_url) as saver:
+    async with (
+        open_checkpointer(settings.database_url) as saver,
+        ThreadLocks(settings.database_url) as thread_locks,
+    ):
         graph = tutor_builder.compile(checkpointer=saver, name="tutor")
         runner = Runner(
             graph,
@@ -93,6 +97,7 @@ async def open_services(
             context_factory=context_factory(settings, chat_model),
             default_timezone=settings.default_timezone,
             prune_every=settings.checkpoint_prune_every,
+            thread_locks=thread_locks,
         )
         channels = build_channels(settings)
         dispatcher = Dispatcher(runner, settings, channels)
