@@ -22,6 +22,7 @@ from tools.content.drafts import Decision, check_decisions, draft_view, run_draf
 from tools.content.runs import active_run, create_run, new_run_id, run_view, update_run
 from tools.db import session_scope
 from tools.db.models import ContentRun, CurriculumSpec
+from tools.db.types import utcnow
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5  # how often a running batch writes its progress to its row
@@ -67,6 +68,7 @@ class ContentRuns:
             openai_base_url=self.settings.openai_base_url,
             max_attempts=self.settings.content_max_attempts,
             concurrency=concurrency,
+            structured_output=self.settings.content_structured_output,
             chat_model=self.chat_model,
         )
 
@@ -127,6 +129,7 @@ class ContentRuns:
             if graph_input is None and not (await self.graph.aget_state(config)).values:
                 graph_input = {"spec_id": run.spec_id}  # stopped before its first checkpoint
             done, written = 0, time.monotonic()
+            heartbeat = asyncio.create_task(self._heartbeat(run_id))
             try:
                 async for chunk in self.graph.astream(
                     graph_input,
@@ -148,7 +151,20 @@ class ContentRuns:
             except Exception as exc:
                 log.exception("content run %s failed", run_id)
                 await self._fail(run_id, f"{type(exc).__name__}: {exc}")
+            finally:
+                heartbeat.cancel()
+                await asyncio.gather(heartbeat, return_exceptions=True)
         return run_view(await self.get(run_id))
+
+    async def _heartbeat(self, run_id: str) -> None:
+        """Touch the run's row while it runs, so other processes can tell it is alive."""
+        while True:
+            await asyncio.sleep(self.settings.content_stale_seconds / 3)
+            try:
+                async with session_scope(self.database_url) as session:
+                    await update_run(session, run_id)
+            except Exception:  # a missed beat only makes the run look stopped sooner
+                log.warning("content run %s: heartbeat not written", run_id, exc_info=True)
 
     async def _progress(self, run_id: str, done: int) -> None:
         async with session_scope(self.database_url) as session:
@@ -171,6 +187,15 @@ class ContentRuns:
         if not (run.status == "failed" or (run.status == "running" and not live)):
             state = "running in this process" if live else run.status
             raise ApiError(409, "run_not_resumable", f"run {run_id} is {state}")
+        silent = (utcnow() - run.updated_at).total_seconds()
+        if run.status == "running" and silent < self.settings.content_stale_seconds:
+            wait = self.settings.content_stale_seconds - silent
+            raise ApiError(
+                409,
+                "run_not_resumable",
+                f"run {run_id} is running in another process (last heard from {silent:.0f} s "
+                f"ago); if that process has stopped, resume it in {wait:.0f} s",
+            )
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
         if snapshot.values and not snapshot.next:
             raise ApiError(409, "run_not_resumable", f"run {run_id} has nothing left to do")

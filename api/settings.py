@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     content_concurrency: int = Field(
         default=5, ge=1, description="Drafts generated at once in a content run."
     )
+    content_stale_seconds: float = Field(
+        default=30,
+        gt=0,
+        description="A running content run silent this long is taken as stopped (resumable).",
+    )
     content_structured_output: Literal["auto", "json_schema", "function_calling", "json_mode"] = (
         Field(
             default="auto",

@@ -100,6 +100,7 @@ async def test_a_killed_generate_resumes_without_regenerating_finished_slots(dat
             LINGOGRAPH_GENERATOR_MODEL="openai:writer",
             OPENAI_BASE_URL=model_url,
             OPENAI_API_KEY="sk-test",
+            CONTENT_STALE_SECONDS="2",
         )
         generate = ["-m", "api.cli", "content", "generate", "--spec", str(spec_id)]
         process = start(*generate, "--concurrency", "2", env=env, log=Path(os.devnull))
@@ -120,6 +121,10 @@ async def test_a_killed_generate_resumes_without_regenerating_finished_slots(dat
         async with session_scope(database_url) as session:
             assert (await session.get(ContentRun, run_id)).status == "running"
 
+        # Killed a moment ago, it still looks alive: resuming now could run it twice.
+        early = await asyncio.to_thread(lingograph, "content", "resume", run_id, env=env)
+        assert early.returncode == 2 and "running in another process" in early.stdout
+        await asyncio.sleep(2.2)
         resumed = await asyncio.to_thread(lingograph, "content", "resume", run_id, env=env)
         assert resumed.returncode == 0, resumed.stdout + resumed.stderr
         assert f"Run {run_id}: review" in resumed.stdout
