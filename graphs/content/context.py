@@ -6,6 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
+from pydantic.json_schema import SkipJsonSchema
 
 from api.settings import Settings
 from graphs.fields import from_settings
@@ -51,7 +52,7 @@ class Context:
         "content_structured_output",
         "auto (the provider's default), json_schema, function_calling or json_mode.",
     )
-    chat_model: BaseChatModel | None = field(
+    chat_model: SkipJsonSchema[BaseChatModel | None] = field(
         default=None,
         metadata={"description": "A ready chat model instance; overrides generator_model."},
     )

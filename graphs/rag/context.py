@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
+from pydantic.json_schema import SkipJsonSchema
 
 from graphs.fields import from_settings
 from knowledge.store import KnowledgeStore, get_store
@@ -39,7 +40,7 @@ class RagContext:
         default=True,
         metadata={"description": "Rewrite follow-up questions into standalone queries."},
     )
-    chat_model: BaseChatModel | None = field(
+    chat_model: SkipJsonSchema[BaseChatModel | None] = field(
         default=None, metadata={"description": "A ready chat model instance; overrides model."}
     )
 

@@ -52,7 +52,8 @@ async def rewrite(state: RagState, runtime: Runtime[RagContext]) -> dict:
 
 async def retrieve(state: RagState, runtime: Runtime[RagContext]) -> dict:
     """The passages closest to the query, within the tenant's knowledge bases and level."""
-    store = runtime.context.store()
+    # Opening the store reads the Chroma folder: off the event loop, like the search.
+    store = await asyncio.to_thread(runtime.context.store)
     passages = await asyncio.to_thread(
         store.search,
         state.get("query") or state["question"],

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
+from pydantic.json_schema import SkipJsonSchema
 
 from graphs.fields import from_settings
 from graphs.rag.context import RagContext
@@ -39,7 +40,7 @@ class Context:
     default_timezone: str = from_settings(
         "default_timezone", "Timezone for learners who have not set one."
     )
-    chat_model: BaseChatModel | None = field(
+    chat_model: SkipJsonSchema[BaseChatModel | None] = field(
         default=None,
         metadata={
             "description": "A ready chat model instance; overrides tutor_model and router_model."

@@ -13,9 +13,11 @@ from langgraph.types import Command
 from graphs.content.context import Context as ContentContext
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
+from knowledge.store import get_store
 from tests.conftest import TEST_CHROMA
 from tests.content_support import make_spec
 from tests.fake_generator import DraftPlan, FakeWriter
+from tests.studio import studio_blocking_checks
 from tools.db import session_scope
 from tools.learners import resolve_identity
 
@@ -47,6 +49,7 @@ async def run_tutor(graph, sqlite_url: str) -> None:
 
 
 async def run_rag(graph, sqlite_url: str) -> None:
+    get_store.cache_clear()  # a fresh process opens the store on its first question
     result = await graph.ainvoke(
         {"question": "how does gustar work?"},
         {"configurable": {"thread_id": "studio-2"}},
@@ -76,4 +79,13 @@ async def test_graph_loads_and_runs(name, sqlite_url):
     module, compiled = load(GRAPHS[name])
     assert compiled.checkpointer is None, "graph modules must compile without a checkpointer"
     graph = module.builder.compile(checkpointer=InMemorySaver())
-    await SAMPLE_RUNS[name](graph, sqlite_url)
+    with studio_blocking_checks():  # `langgraph dev` fails runs that block the event loop
+        await SAMPLE_RUNS[name](graph, sqlite_url)
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_studio_can_show_the_graphs_run_context(name):
+    _, compiled = load(GRAPHS[name])
+    fields = compiled.get_context_jsonschema()["properties"]
+    assert "openai_base_url" in fields, "the model settings are editable in Studio"
+    assert "chat_model" not in fields, "a model instance is for code, not for Studio's form"
