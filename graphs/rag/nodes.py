@@ -82,6 +82,7 @@ def relevant(passages: list[dict], min_score: float, query: str = "") -> list[di
             continue
         seen.add(passage["citation"])
         kept.append(passage)
+    _practice_last(kept)
     complement = _complement(kept, query)
     if complement is not None:
         kept.remove(complement)
@@ -91,6 +92,30 @@ def relevant(passages: list[dict], min_score: float, query: str = "") -> list[di
             complement["complements_best"] = True
             kept.insert(1, complement)
     return kept[:MAX_PASSAGES]
+
+
+# A numbered item with its answer after an arrow ("1. Yo ___ de Colombia. → *soy*").
+_PRACTICE_LINE = re.compile(r"^\s*\d+[.)]\s.*→")
+
+
+def is_practice(text: str) -> bool:
+    """Whether a passage is mostly numbered exercises with answers rather than explanation."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and sum(bool(_PRACTICE_LINE.search(line)) for line in lines) * 2 > len(lines)
+
+
+def _practice_last(kept: list[dict]) -> None:
+    """An exercise section never leads when its note has an explanation among the passages."""
+    if not kept or not is_practice(kept[0]["text"]):
+        return
+    best = kept[0]
+    explanation = next(
+        (p for p in kept[1:] if p["source"] == best["source"] and not is_practice(p["text"])),
+        None,
+    )
+    if explanation is not None:
+        kept.remove(explanation)
+        kept.insert(0, explanation)
 
 
 def _words(text: str) -> set[str]:

@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 
 from graphs.rag.context import RagContext
 from graphs.rag.graph import graph
-from graphs.rag.nodes import NOT_FOUND
+from graphs.rag.nodes import NOT_FOUND, is_practice
 from knowledge.documents import parse_document
 from knowledge.store import KnowledgeStore, levels_up_to, make_client
 from tests.conftest import TEST_CHROMA
@@ -142,3 +142,22 @@ async def test_a_short_either_or_question_leads_with_the_notes_introduction():
         "knowledge_base": "es-grammar",
     }
     assert result["answer"].startswith("From the course notes — *Por vs para*:\n\n*Por* and *para*")
+
+
+def test_numbered_exercises_are_told_from_explanations():
+    quick_check = "Choose:\n1. Yo ___ de Colombia. → *soy*\n2. ¿Dónde ___ el banco? → *está*"
+    mistakes = "- ✗ *Tengo muy hambre.* → ✓ *Tengo mucha hambre.*\n- ✗ *muy mejor* → ✓ *mejor*"
+    assert is_practice(quick_check)
+    assert not is_practice(mistakes) and not is_practice("Use *hay* for existence.")
+
+
+async def test_an_exercise_section_does_not_lead_when_its_note_explains():
+    result = await ask("cuando uso hay y cuando uso esta?? ej: donde ___ el baño")
+    assert result["citations"][0] == {
+        "title": "Hay — there is, there are",
+        "section": "Hay vs estar",
+        "source": "hay.md",
+        "knowledge_base": "es-grammar",
+    }
+    answer = result["answer"]
+    assert answer.index("› Hay vs estar*") < answer.index("Quick check")  # still offered, after
