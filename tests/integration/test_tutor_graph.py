@@ -116,3 +116,12 @@ async def test_a_grammar_question_during_onboarding_is_answered_then_onboarding_
     assert replies[-1]["text"] == "Would you like the placement quiz, or start from scratch?"
     replies = await learner.say("scratch")
     assert "level *A1*" in texts(replies)
+
+
+async def test_a_first_message_naming_the_language_skips_that_question(sqlite_url):
+    learner = await graph_learner(sqlite_url)
+    replies = await learner.say("Hola! I want to learn Spanish")
+    assert replies[0]["text"].startswith("👋 Hi! I'm Lingo")
+    assert replies[-1]["text"].startswith("Great, Spanish! And which language do you speak?")
+    replies = await learner.say("English")
+    assert "placement quiz" in texts(replies)

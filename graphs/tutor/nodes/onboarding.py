@@ -62,6 +62,29 @@ def parse_language(text: str, choices: list[str]) -> str | None:
     return None
 
 
+def named_language(text: str, choices: list[str]) -> str | None:
+    """The one language among `choices` a free message names in full ("I want Spanish")."""
+    words = set(normalize(text).split())
+    named = [c for c in choices if words & {w for w in LANGUAGE_WORDS.get(c, ()) if len(w) > 2}]
+    return named[0] if len(named) == 1 else None
+
+
+def _choose_target(learner, code: str, pairs: list[tuple[str, str]]) -> dict:
+    learner.target_language = code
+    natives = sorted({n for t, n in pairs if t == code})
+    return {
+        "replies": [
+            reply(
+                f"Great, {language_name(code)}! And which language do you "
+                "speak? I'll explain things in it.",
+                _buttons(natives),
+            )
+        ],
+        "onboarding_step": "native",
+        "learner": learner_profile(learner),
+    }
+
+
 def _buttons(codes: list[str]) -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in codes]
 
@@ -127,17 +150,19 @@ async def _step(state: State, runtime: Runtime[Context], understood: bool) -> di
                 "or send *skip quiz* to start at A1."
             )
             return {"replies": [note, present(item, activity)]}
+        pairs = await available_languages(session)
+        targets = sorted({t for t, _ in pairs})
         if step is None:
             welcome = reply(
                 "👋 Hi! I'm Lingo, your language tutor. I'll teach you with short "
                 "lessons, exercises with instant feedback and reviews of what you "
                 "miss."
             )
-            asked = await _ask_target(session)
-            return {**asked, "replies": [welcome, *asked["replies"]]}
-        pairs = await available_languages(session)
+            # "I want to learn Spanish" as a first message already answers the first question.
+            code = named_language(state["text"], targets)
+            chosen = _choose_target(learner, code, pairs) if code else await _ask_target(session)
+            return {**chosen, "replies": [welcome, *chosen["replies"]]}
         if step == "target":
-            targets = sorted({t for t, _ in pairs})
             code = parse_language(state["text"], targets)
             if code is None:
                 asked = await _ask_target(session)
@@ -146,19 +171,7 @@ async def _step(state: State, runtime: Runtime[Context], understood: bool) -> di
                 if named or not understood:
                     asked["replies"].insert(0, reply(f"Sorry, {sorry}"))
                 return asked
-            learner.target_language = code
-            natives = sorted({n for t, n in pairs if t == code})
-            return {
-                "replies": [
-                    reply(
-                        f"Great, {language_name(code)}! And which language do you "
-                        "speak? I'll explain things in it.",
-                        _buttons(natives),
-                    )
-                ],
-                "onboarding_step": "native",
-                "learner": learner_profile(learner),
-            }
+            return _choose_target(learner, code, pairs)
         if step == "native":
             natives = sorted({n for t, n in pairs if t == learner.target_language})
             code = parse_language(state["text"], natives)
