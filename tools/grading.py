@@ -121,18 +121,26 @@ def resolve_word_order(answer: str, tokens: list[str]) -> str:
 
 
 def resolve_fill_blank(answer: str, exercise: FillBlank) -> str:
-    """Accept the whole sentence as well as just the missing word."""
-    given = normalize(answer)
+    """The words the learner put in the blank: alone, in the whole sentence, or in part of it.
+
+    "soy", "Yo soy estudiante." and "soy estudiante" all fill "Yo ___ estudiante." with "soy".
+    """
+    given = normalize(answer).split()
     before, _, after = normalize(exercise.sentence.replace("___", " BLANKMARK ")).partition(
         "blankmark"
     )
-    before, after = before.strip(), after.strip()
-    starts = not before or given.startswith(before + " ")
-    ends = not after or given.endswith(" " + after)
-    if (before or after) and starts and ends:
-        middle = given[len(before) : len(given) - len(after)] if after else given[len(before) :]
-        if middle.strip():
-            return middle.strip()
+    before, after = before.split(), after.split()
+    # The most context first: the whole sentence, then shorter windows around the blank.
+    windows = sorted(
+        ((i, j) for i in range(len(before) + 1) for j in range(len(after) + 1) if i or j),
+        key=lambda w: -(w[0] + w[1]),
+    )
+    for i, j in windows:
+        if i + j >= len(given):
+            continue  # no room left for the blank's words
+        lead, tail = before[len(before) - i :], after[:j]
+        if given[:i] == lead and given[len(given) - j :] == tail:
+            return " ".join(given[i : len(given) - j])
     return answer
 
 

@@ -129,6 +129,21 @@ def test_fill_blank_takes_the_word_or_the_whole_sentence():
     assert grade_exercise(ex, "Yo estoy estudiante").verdict == "wrong"
 
 
+def test_fill_blank_takes_part_of_the_sentence_around_the_blank():
+    ex = FillBlank(
+        id="fb",
+        prompt="Fill",
+        sentence="Mis padres ___ muy contentos hoy.",
+        answers=["están"],
+        explanation="estar",
+    )
+    assert grade_exercise(ex, "están muy contentos").verdict == "correct"
+    assert grade_exercise(ex, "padres están").verdict == "correct"
+    assert grade_exercise(ex, "estan muy contentos hoy").verdict == "accent"
+    assert grade_exercise(ex, "son muy contentos").verdict == "wrong"
+    assert grade_exercise(ex, "muy contentos").verdict == "wrong"  # the blank left empty
+
+
 def test_translate_into_english_accepts_contractions_listed():
     ex = Translate(
         id="t",
