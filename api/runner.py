@@ -170,9 +170,9 @@ class Runner:
                 "learner_id": learner_id,
                 "now": messages[-1].received_at.isoformat(),
                 "attachments": [m.model_dump(mode="json") for x in messages for m in x.media],
+                # Always set, so the last channel turn's id never sticks to a later turn.
+                "turn_id": turn_id,
             }
-            if turn_id:
-                graph_input["turn_id"] = turn_id
         started = time.perf_counter()
         result, nodes, verdict = await self._stream(graph_input, config)
         if self.record_turns:

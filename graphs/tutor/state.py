@@ -21,7 +21,8 @@ class InputState(TypedDict):
     text: str
     learner_id: int
     now: NotRequired[str]  # ISO-8601 time the message arrived; defaults to the current time
-    turn_id: NotRequired[str]  # the channel's id for this turn, so a replay is recognised
+    # The channel's id for this turn (None on the web chat), so a replay is recognised.
+    turn_id: NotRequired[str | None]
     attachments: NotRequired[list[dict]]  # media the learner sent: {"kind", "url", ...}
 
 

@@ -166,7 +166,11 @@ class ContentRun(Base):
 
 class Attempt(Base):
     __tablename__ = "attempts"
-    __table_args__ = (Index("ix_attempts_learner_created", "learner_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_attempts_learner_created", "learner_id", "created_at"),
+        # A channel turn replayed after a crash must not count its answer twice.
+        Index("ux_attempts_learner_turn", "learner_id", "turn_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
@@ -177,6 +181,7 @@ class Attempt(Base):
     verdict: Mapped[str] = mapped_column(String(16))  # correct | accent | typo | wrong | skipped
     correct: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    turn_key: Mapped[str | None] = mapped_column(String(200))  # channel turn id + item
 
 
 class LessonProgress(Base):

@@ -7,6 +7,7 @@ from typing import Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command
+from sqlalchemy import select
 
 from graphs.tutor.context import Context
 from graphs.tutor.nodes.common import (
@@ -80,7 +81,6 @@ async def grade(state: State, runtime: Runtime[Context]) -> Command[Literal["adv
     ref = current_item(state)
     learner = state["learner"]
     skipped = state.get("intent") == "skip"
-    now = now_of(state)
     if not skipped and not looks_like_an_answer(state["text"]):
         return Command(
             goto="finish",
@@ -113,34 +113,10 @@ async def grade(state: State, runtime: Runtime[Context]) -> Command[Literal["adv
         )
         verdict = "skipped" if skipped else result.verdict
         kind = activity["kind"]
-        session.add(
-            Attempt(
-                learner_id=learner["id"],
-                item_type=item.item_type,
-                item_id=item.item_id,
-                context=kind,
-                answer=state["text"][:2000],
-                verdict=verdict,
-                correct=result.accepted,
-                created_at=now,
-            )
-        )
-        if kind != "placement":
-            await record_review(
-                session,
-                learner["id"],
-                item.item_type,
-                item.item_id,
-                verdict,
-                now,
-                create=not result.accepted,
-            )
-            await record_activity(session, learner["id"], now, learner.get("timezone") or "UTC")
-        if kind == "lesson":
-            progress = await session.get(LessonProgress, (learner["id"], activity["lesson_id"]))
-            if progress is not None:
-                progress.answered += 1
-                progress.correct += int(result.accepted)
+        turn_id = state.get("turn_id")
+        turn_key = f"{turn_id}:{item.item_type}:{item.item_id}" if turn_id else None
+        if not await _recorded(session, learner["id"], turn_key):
+            await _record_attempt(session, state, item, verdict, result.accepted, turn_key)
     explanation = item.model.explanation
     if not result.accepted and kind != "placement":
         explanation = (
@@ -163,6 +139,51 @@ async def grade(state: State, runtime: Runtime[Context]) -> Command[Literal["adv
     return Command(
         goto="advance", update={"replies": [reply(text)], "activity": activity, "last_graded": last}
     )
+
+
+async def _recorded(session, learner_id: int, turn_key: str | None) -> bool:
+    """Whether this channel turn's answer was already counted (the turn is being replayed)."""
+    if turn_key is None:
+        return False
+    query = select(Attempt.id).where(Attempt.learner_id == learner_id, Attempt.turn_key == turn_key)
+    return await session.scalar(query) is not None
+
+
+async def _record_attempt(
+    session, state: State, item, verdict: str, accepted: bool, turn_key: str | None
+) -> None:
+    """Count an answer: the attempt, its review card, the streak day and lesson progress."""
+    learner, activity, now = state["learner"], state["activity"], now_of(state)
+    kind = activity["kind"]
+    session.add(
+        Attempt(
+            learner_id=learner["id"],
+            item_type=item.item_type,
+            item_id=item.item_id,
+            context=kind,
+            answer=state["text"][:2000],
+            verdict=verdict,
+            correct=accepted,
+            created_at=now,
+            turn_key=turn_key,
+        )
+    )
+    if kind != "placement":
+        await record_review(
+            session,
+            learner["id"],
+            item.item_type,
+            item.item_id,
+            verdict,
+            now,
+            create=not accepted,
+        )
+        await record_activity(session, learner["id"], now, learner.get("timezone") or "UTC")
+    if kind == "lesson":
+        progress = await session.get(LessonProgress, (learner["id"], activity["lesson_id"]))
+        if progress is not None:
+            progress.answered += 1
+            progress.correct += int(accepted)
 
 
 async def _finish_lesson(session, state: State, activity: Activity) -> dict:
