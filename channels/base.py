@@ -118,6 +118,14 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def distinct_titles(titles: list[str], limit: int) -> list[str]:
+    """Titles cut to `limit`; if cutting makes two alike, all are numbered ("2. Buenas tar…")."""
+    cut = [truncate(title, limit) for title in titles]
+    if len(set(cut)) == len(cut):
+        return cut
+    return [truncate(f"{n}. {title}", limit) for n, title in enumerate(titles, 1)]
+
+
 def chunk_text(text: str, limit: int) -> list[str]:
     """Split text into pieces of at most `limit` characters, at paragraph, line or word breaks."""
     pieces: list[str] = []

@@ -16,7 +16,7 @@ from channels.base import (
     WebhookError,
     as_numbered_text,
     chunk_text,
-    truncate,
+    distinct_titles,
 )
 from channels.http import post_json
 from channels.meta import webhook_entries
@@ -132,13 +132,10 @@ def render(message: OutboundMessage, psid: str) -> list[dict]:
         for c in chunks
     ]
     if quick and bodies:
+        titles = distinct_titles([b.title for b in message.buttons], QUICK_REPLY_TITLE_LIMIT)
         bodies[-1]["message"]["quick_replies"] = [
-            {
-                "content_type": "text",
-                "title": truncate(b.title, QUICK_REPLY_TITLE_LIMIT),
-                "payload": b.id,
-            }
-            for b in message.buttons
+            {"content_type": "text", "title": title, "payload": b.id}
+            for b, title in zip(message.buttons, titles, strict=True)
         ]
     return bodies
 

@@ -17,6 +17,7 @@ from channels.base import (
     WebhookError,
     as_numbered_text,
     chunk_text,
+    distinct_titles,
     truncate,
 )
 from channels.http import post_json
@@ -138,18 +139,18 @@ def _texts(text: str, to: str) -> list[dict]:
 
 
 def _action(buttons: list[Button]) -> dict:
+    # Meta refuses a message whose button titles repeat, which cutting can cause.
     if len(buttons) <= MAX_REPLY_BUTTONS:
+        titles = distinct_titles([b.title for b in buttons], BUTTON_TITLE_LIMIT)
         replies = [
-            {
-                "type": "reply",
-                "reply": {"id": b.id, "title": truncate(b.title, BUTTON_TITLE_LIMIT)},
-            }
-            for b in buttons
+            {"type": "reply", "reply": {"id": b.id, "title": title}}
+            for b, title in zip(buttons, titles, strict=True)
         ]
         return {"buttons": replies}
     rows = []
-    for b in buttons:
-        row = {"id": b.id, "title": truncate(b.title, ROW_TITLE_LIMIT)}
+    titles = distinct_titles([b.title for b in buttons], ROW_TITLE_LIMIT)
+    for b, title in zip(buttons, titles, strict=True):
+        row = {"id": b.id, "title": title}
         if row["title"] != b.title:
             row["description"] = truncate(b.title, ROW_DESCRIPTION_LIMIT)
         rows.append(row)

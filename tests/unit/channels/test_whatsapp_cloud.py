@@ -191,6 +191,23 @@ def test_reply_button_titles_truncated_to_20():
     assert all(len(t) <= 20 for t in titles)
 
 
+def test_titles_alike_once_cut_are_numbered_so_meta_accepts_them():
+    message = OutboundMessage(
+        text="Which greeting?",
+        buttons=[
+            Button(id="a", title="Buenas tardes, señora García"),
+            Button(id="b", title="Buenas tardes, señora Gómez"),
+        ],
+    )
+    [payload] = wa.render(message, KENJI)
+    titles = [b["reply"]["title"] for b in payload["interactive"]["action"]["buttons"]]
+    assert titles == ["1. Buenas tardes, s…", "2. Buenas tardes, s…"]
+    rows = wa.render(OutboundMessage(text="?", buttons=[*message.buttons, *buttons(3)]), KENJI)[0][
+        "interactive"
+    ]["action"]["sections"][0]["rows"]
+    assert len({row["title"] for row in rows}) == 5 and all(len(r["title"]) <= 24 for r in rows)
+
+
 @pytest.mark.parametrize("count", [4, 10])
 def test_render_list(count):
     [payload] = wa.render(OutboundMessage(text="Choose a topic", buttons=buttons(count)), KENJI)
