@@ -44,11 +44,11 @@ async def test_other_threads_are_not_held_up(postgres_url):
         ThreadLocks(postgres_url) as locks_c,
     ):
         async with locks_a.hold("thread-a"):
-            async with asyncio.timeout(2), locks_b.hold("thread-b"):
+            async with asyncio.timeout(10), locks_b.hold("thread-b"):
                 pass
             with pytest.raises(TimeoutError):
                 async with asyncio.timeout(0.3), locks_b.hold("thread-a"):
                     raise AssertionError("took a lock another process holds")
         # Released by the first process, and not left to the second's abandoned wait.
-        async with asyncio.timeout(2), locks_c.hold("thread-a"):
+        async with asyncio.timeout(10), locks_c.hold("thread-a"):
             pass
