@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tools.exercises import FillBlank, MultipleChoice, WordOrder
-from tools.text import normalize, strip_accents
+from tools.text import normalize, strip_accents, words
 
 Verdict = Literal["correct", "accent", "typo", "wrong"]
 
@@ -125,7 +125,7 @@ def resolve_fill_blank(answer: str, exercise: FillBlank) -> str:
 
     "soy", "Yo soy estudiante." and "soy estudiante" all fill "Yo ___ estudiante." with "soy".
     """
-    given = normalize(answer).split()
+    given = words(answer)
     before, _, after = normalize(exercise.sentence.replace("___", " BLANKMARK ")).partition(
         "blankmark"
     )

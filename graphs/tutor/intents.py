@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from tools.text import normalize
+from tools.text import normalize, words
 
 Intent = Literal[
     "greeting",
@@ -224,10 +224,6 @@ def classify(text: str, *, exercise_pending: bool) -> Intent:
 QUESTION = dict(PATTERNS)["question"]
 
 
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", normalize(text)))
-
-
 def looks_like_question(text: str) -> bool:
     """Whether a message of three words or more is shaped like a question."""
     raw = text.strip().casefold()
@@ -244,5 +240,5 @@ def asks_instead_of_answering(text: str, expected: list[str]) -> bool:
         return False
     if any(QUESTION.search(answer.casefold()) for answer in expected):
         return False
-    said = _words(text)
-    return not any(said & _words(answer) for answer in expected)
+    said = set(words(text))
+    return not any(said.intersection(words(answer)) for answer in expected)

@@ -11,7 +11,7 @@ from graphs.tutor.nodes.conversation import notes_answer
 from graphs.tutor.state import State
 from tools.course import available_languages, course_for, load_item, placement_questions
 from tools.learners import get_learner, learner_profile
-from tools.text import normalize
+from tools.text import normalize, words
 
 LANGUAGE_WORDS = {
     "es": {"es", "spanish", "español", "espanol", "castellano"},
@@ -64,8 +64,8 @@ def parse_language(text: str, choices: list[str]) -> str | None:
 
 def named_language(text: str, choices: list[str]) -> str | None:
     """The one language among `choices` a free message names in full ("I want Spanish")."""
-    words = set(normalize(text).split())
-    named = [c for c in choices if words & {w for w in LANGUAGE_WORDS.get(c, ()) if len(w) > 2}]
+    said = set(words(text))
+    named = [c for c in choices if said & {w for w in LANGUAGE_WORDS.get(c, ()) if len(w) > 2}]
     return named[0] if len(named) == 1 else None
 
 
