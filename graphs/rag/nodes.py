@@ -82,7 +82,7 @@ def relevant(passages: list[dict], min_score: float, query: str = "") -> list[di
             continue
         seen.add(passage["citation"])
         kept.append(passage)
-    _practice_last(kept)
+    _explanation_leads(kept)
     complement = _complement(kept, query)
     if complement is not None:
         kept.remove(complement)
@@ -104,7 +104,7 @@ def is_practice(text: str) -> bool:
     return bool(lines) and sum(bool(_PRACTICE_LINE.search(line)) for line in lines) * 2 > len(lines)
 
 
-def _practice_last(kept: list[dict]) -> None:
+def _explanation_leads(kept: list[dict]) -> None:
     """An exercise section never leads when its note has an explanation among the passages."""
     if not kept or not is_practice(kept[0]["text"]):
         return
