@@ -1,11 +1,26 @@
-"""A small offline language guess (English or Spanish) from function words.
+"""Language names, and a small offline language guess (English or Spanish) from function words.
 
-Used by the content validator (is a draft in the right language?) and by evals (is a reply?).
+The guess is used by the content validator (is a draft in the right language?) and by evals.
 """
 
 from __future__ import annotations
 
 from tools.text import words
+
+LANGUAGE_NAMES = {
+    "es": "Spanish",
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "pt": "Portuguese",
+}
+
+
+def language_name(code: str | None, default: str = "?") -> str:
+    """A language's English name from its code; the code itself (or `default`) when unknown."""
+    return LANGUAGE_NAMES.get(code or "", code or default)
+
 
 SPANISH = frozenset(
     "el la los las un una de del y que en es por para con no se lo le su al como más pero "

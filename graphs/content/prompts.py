@@ -7,8 +7,8 @@ import json
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from graphs.content.state import Brief, Slot
-from graphs.tutor.prompts import LANGUAGE_NAMES
 from tools.content.validator import MAX_WORDS
+from tools.language import language_name
 
 WRITER = """You write exercises for the course "{course}": speakers of {native} learning \
 {target}, level {level}. Each call, you write exactly one exercise of the requested type and \
@@ -41,11 +41,6 @@ Write slot {number} of this batch: exercise type {type}, number {nth} of {of} of
 RETRY = """A reviewer found these problems with that draft:
 {findings}
 Write the {type} exercise again, fixing every problem, in the same schema."""
-
-
-def language_name(code: str) -> str:
-    """A language's English name, or its code."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def draft_messages(brief: Brief, slot: Slot, schema: dict | None = None) -> list[BaseMessage]:

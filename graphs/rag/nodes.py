@@ -12,9 +12,9 @@ from langgraph.runtime import Runtime
 from graphs.rag.context import RagContext
 from graphs.rag.prompts import ANSWER, REWRITE
 from graphs.rag.state import RagState
-from graphs.tutor.prompts import LANGUAGE_NAMES
 from knowledge.bm25 import tokenize
 from knowledge.ingest import DEFAULT_TENANT
+from tools.language import language_name
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,6 @@ NOT_FOUND = (
 )
 
 
-def _name(code: str | None, default: str) -> str:
-    return LANGUAGE_NAMES.get(code or "", code or default)
-
-
 async def rewrite(state: RagState, runtime: Runtime[RagContext]) -> dict:
     """Turn a follow-up into a standalone query when a model and a conversation are there."""
     question = state["question"].strip()
@@ -40,7 +36,9 @@ async def rewrite(state: RagState, runtime: Runtime[RagContext]) -> dict:
     model = runtime.context.llm() if runtime.context.rewrite and history else None
     if model is None:
         return {"query": question}
-    system = SystemMessage(REWRITE.format(target=_name(state.get("target_language"), "Spanish")))
+    system = SystemMessage(
+        REWRITE.format(target=language_name(state.get("target_language"), "Spanish"))
+    )
     try:
         answer = await model.ainvoke([system, *history[-6:], HumanMessage(question)])
     except Exception:
@@ -210,8 +208,8 @@ async def generate(state: RagState, runtime: Runtime[RagContext]) -> dict:
     notes = "\n\n".join(f"[{n}] {p['citation']}\n{p['text']}" for n, p in enumerate(passages, 1))
     system = SystemMessage(
         ANSWER.format(
-            target=_name(state.get("target_language"), "Spanish"),
-            native=_name(state.get("answer_language"), "English"),
+            target=language_name(state.get("target_language"), "Spanish"),
+            native=language_name(state.get("answer_language"), "English"),
             level=state.get("level") or "A1",
             notes=notes,
         )

@@ -1,14 +1,5 @@
 """Prompts for the model-backed parts of the tutor."""
 
-LANGUAGE_NAMES = {
-    "es": "Spanish",
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "pt": "Portuguese",
-}
-
 CLASSIFIER = """You route messages for a language-tutoring chat bot. The learner studies \
 {target} (level {level}) and speaks {native}.
 Pick the single intent that best fits the learner's message:

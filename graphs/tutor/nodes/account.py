@@ -7,9 +7,10 @@ import re
 from langgraph.runtime import Runtime
 
 from graphs.tutor.context import Context
-from graphs.tutor.nodes.common import MAIN_MENU, db, language_name, now_of, reply
+from graphs.tutor.nodes.common import MAIN_MENU, db, now_of, reply
 from graphs.tutor.state import State
 from tools.course import course_for
+from tools.language import language_name
 from tools.learners import get_learner, learner_profile
 from tools.progress import learner_progress
 from tools.srs import count_due

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from channels.base import Button, OutboundMessage
 from graphs.tutor.context import Context
-from graphs.tutor.prompts import LANGUAGE_NAMES
 from graphs.tutor.state import Activity, State
 from tools.course import ServedExercise
 from tools.db import session_scope
@@ -46,11 +45,6 @@ def now_of(state: State) -> datetime:
 def db(runtime: Runtime[Context]) -> AbstractAsyncContextManager[AsyncSession]:
     """A database session for this run (commits on success)."""
     return session_scope(runtime.context.database_url)
-
-
-def language_name(code: str | None) -> str:
-    """A language's English name from its code."""
-    return LANGUAGE_NAMES.get(code or "", code or "?")
 
 
 def current_item(state: State) -> dict | None:

@@ -10,11 +10,12 @@ from langgraph.runtime import Runtime
 
 from graphs.rag.graph import graph as rag_graph
 from graphs.tutor.context import Context
-from graphs.tutor.nodes.common import NO_MODEL, db, language_name, reply
+from graphs.tutor.nodes.common import NO_MODEL, db, reply
 from graphs.tutor.nodes.grading import personal_explanation
 from graphs.tutor.prompts import PRACTICE, QUESTION
 from graphs.tutor.state import State
 from tools.course import course_for, load_item, lookup_word
+from tools.language import language_name
 
 log = logging.getLogger(__name__)
 

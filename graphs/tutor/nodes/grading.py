@@ -14,7 +14,6 @@ from graphs.tutor.nodes.common import (
     MAIN_MENU,
     current_item,
     db,
-    language_name,
     now_of,
     present,
     reply,
@@ -24,6 +23,7 @@ from graphs.tutor.state import Activity, State
 from tools.course import confusables, course_for, lesson_vocabulary, load_item
 from tools.db.models import Attempt, Course, LessonProgress
 from tools.grading import Grade, grade_exercise, looks_like_an_answer
+from tools.language import language_name
 from tools.learners import get_learner, learner_profile
 from tools.srs import add_new_words, count_due, record_review
 from tools.streaks import record_activity

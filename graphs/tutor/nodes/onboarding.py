@@ -6,10 +6,11 @@ from langgraph.runtime import Runtime
 
 from graphs.tutor.context import Context
 from graphs.tutor.intents import classify, looks_like_question
-from graphs.tutor.nodes.common import current_item, db, language_name, now_of, present, reply
+from graphs.tutor.nodes.common import current_item, db, now_of, present, reply
 from graphs.tutor.nodes.conversation import notes_answer
 from graphs.tutor.state import State
 from tools.course import available_languages, course_for, load_item, placement_questions
+from tools.language import language_name
 from tools.learners import get_learner, learner_profile
 from tools.text import normalize, words
 

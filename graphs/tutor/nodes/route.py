@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field
 
 from graphs.tutor.context import Context
 from graphs.tutor.intents import asks_instead_of_answering, classify, looks_like_question
-from graphs.tutor.nodes.common import current_item, db, language_name
+from graphs.tutor.nodes.common import current_item, db
 from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
 from graphs.tutor.prompts import CLASSIFIER
 from graphs.tutor.state import State
 from tools.course import load_item
+from tools.language import language_name
 from tools.text import normalize
 
 log = logging.getLogger(__name__)
