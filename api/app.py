@@ -12,7 +12,7 @@ from langchain_core.language_models import BaseChatModel
 from api.errors import install_error_handlers
 from api.routers import channels, content, health, knowledge, web
 from api.services import open_services
-from api.settings import Settings, get_settings
+from tools.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 

@@ -4,31 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from sqlalchemy.engine import make_url
 
-
-def sqlite_path(database_url: str) -> Path:
-    """The file a sqlite:/// URL points at (its folder is created)."""
-    url = make_url(database_url)
-    if not url.database or url.database == ":memory:":
-        raise ValueError("the SQLite checkpointer needs a file, e.g. sqlite:///data/lingograph.db")
-    path = Path(url.database)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def postgres_conninfo(database_url: str) -> str:
-    """A libpq connection string for a postgresql[+driver]:// URL."""
-    url = make_url(database_url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
-def is_postgres(database_url: str) -> bool:
-    """Whether the URL names a PostgreSQL database."""
-    return make_url(database_url).get_backend_name() == "postgresql"
+from tools.db.url import is_postgres, libpq_conninfo, sqlite_file
 
 
 @asynccontextmanager
@@ -42,7 +21,7 @@ async def open_checkpointer(
         from psycopg_pool import AsyncConnectionPool
 
         pool = AsyncConnectionPool(
-            postgres_conninfo(database_url),
+            libpq_conninfo(database_url),
             min_size=1,
             max_size=max_size,
             open=False,
@@ -56,7 +35,8 @@ async def open_checkpointer(
     else:
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-        async with AsyncSqliteSaver.from_conn_string(str(sqlite_path(database_url))) as saver:
+        path = sqlite_file(database_url, create_folder=True)
+        async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
             await saver.conn.execute("PRAGMA journal_mode=WAL")
             await saver.conn.execute("PRAGMA busy_timeout=10000")
             yield saver

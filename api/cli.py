@@ -13,8 +13,9 @@ from rich.text import Text
 
 from api.content_cli import app as content_app
 from api.knowledge_cli import app as knowledge_app
-from api.settings import get_settings
 from evals.cli import app as eval_app
+from tools.db.url import masked
+from tools.settings import get_settings
 
 app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -39,7 +40,7 @@ def migrate() -> None:
 
     settings = get_settings()
     run_migrations(settings.database_url)
-    console.print(f"[green]Migrated[/green] {_safe_url(settings.database_url)}")
+    console.print(f"[green]Migrated[/green] {masked(settings.database_url)}")
 
 
 @app.command()
@@ -157,12 +158,6 @@ def chat(
                 console.print(Text(f"{response.status_code}: {response.text}", style="red"))
                 continue
             buttons = _show(response.json()["replies"])
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":

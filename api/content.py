@@ -15,14 +15,15 @@ from langgraph.types import Command
 
 from api.checkpointer import open_checkpointer
 from api.errors import ApiError
-from api.settings import Settings
 from graphs.content.context import NEEDS_A_MODEL, Context, generator_spec
 from graphs.content.graph import builder as content_builder
+from graphs.fields import context_from
 from tools.content.drafts import Decision, check_decisions, draft_view, run_drafts
 from tools.content.runs import active_run, create_run, new_run_id, run_view, update_run
 from tools.db import session_scope
 from tools.db.models import ContentRun, CurriculumSpec
 from tools.db.types import utcnow
+from tools.settings import Settings
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5  # how often a running batch writes its progress to its row
@@ -62,14 +63,8 @@ class ContentRuns:
 
     def context(self, concurrency: int) -> Context:
         """The content graph's run context from the settings."""
-        return Context(
-            database_url=self.database_url,
-            generator_model=generator_spec(self.settings),
-            openai_base_url=self.settings.openai_base_url,
-            max_attempts=self.settings.content_max_attempts,
-            concurrency=concurrency,
-            structured_output=self.settings.content_structured_output,
-            chat_model=self.chat_model,
+        return context_from(
+            Context, self.settings, concurrency=concurrency, chat_model=self.chat_model
         )
 
     async def start(self, spec_id: int, concurrency: int | None = None) -> dict[str, Any]:

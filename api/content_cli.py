@@ -19,12 +19,12 @@ from rich.table import Table
 
 from api.content import ContentRuns, open_content
 from api.errors import ApiError
-from api.settings import get_settings
 from tools.content import schemas as registry
 from tools.content.drafts import Decision, check_decisions
 from tools.content.runs import list_runs, run_view
 from tools.content.specs import SpecError, create_spec, list_specs, read_spec_file, spec_view
 from tools.db import dispose_engines, session_scope
+from tools.settings import get_settings
 
 app = typer.Typer(help="Generate exercises from curriculum specs.", no_args_is_help=True)
 specs_app = typer.Typer(help="Curriculum specs.", no_args_is_help=True)

@@ -9,10 +9,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.settings import get_settings
 from knowledge.documents import DocumentError
 from knowledge.ingest import DEFAULT_TENANT, count_chunks, read_paths
 from knowledge.store import IngestReport, KnowledgeError, KnowledgeStore, store_from_settings
+from tools.settings import get_settings
 
 app = typer.Typer(help="Knowledge bases for retrieval (RAG).", no_args_is_help=True)
 console = Console()

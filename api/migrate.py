@@ -11,10 +11,11 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from api.checkpointer import is_postgres, setup_checkpointer
+from api.checkpointer import setup_checkpointer
 from api.dispatch.jobs import apply_queue_schema
 from knowledge.seed import SeedReport, seed_course
 from tools.db import dispose_engines, session_scope
+from tools.db.url import is_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,12 +45,12 @@ async def seed(database_url: str) -> SeedReport:
         await dispose_engines()
 
 
-def setup_in_subprocess(database_url: str) -> None:
+def setup_in_subprocess(database_url: str, cwd: Path | None = None) -> None:
     """Run `lingograph setup` for a database in a fresh process (its own event loop)."""
     env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run(
         [sys.executable, "-m", "api.cli", "setup"],
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -18,13 +18,14 @@ from api.dispatch.channels import Channel, build_channels
 from api.dispatch.dispatcher import Dispatcher
 from api.dispatch.jobs import ProcrastinateQueue, make_queue_app
 from api.runner import Runner
-from api.settings import Settings
 from api.thread_locks import ThreadLocks
 from graphs.content.graph import builder as content_builder
+from graphs.fields import context_from
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
 from graphs.tutor.graph import builder as tutor_builder
 from tools.db import dispose_engines
+from tools.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -44,30 +45,11 @@ class Services:
 
 
 def context_factory(settings: Settings, chat_model: BaseChatModel | None):
-    """A function making the tutor's run context from the settings."""
+    """A function making the tutor's run context from this process's settings."""
 
     def context() -> Context:
-        knowledge = RagContext(
-            chroma_path=str(settings.chroma_path),
-            chroma_url=settings.chroma_url,
-            embeddings=settings.embeddings,
-            model=settings.lingograph_model,
-            fallback_models=list(settings.lingograph_fallback_models),
-            openai_base_url=settings.openai_base_url,
-            min_score=settings.rag_min_score,
-            chat_model=chat_model,
-        )
-        return Context(
-            database_url=settings.database_url,
-            tutor_model=settings.lingograph_model,
-            router_model=settings.lingograph_router_model,
-            fallback_models=list(settings.lingograph_fallback_models),
-            openai_base_url=settings.openai_base_url,
-            history_messages=settings.history_messages,
-            default_timezone=settings.default_timezone,
-            chat_model=chat_model,
-            knowledge=knowledge,
-        )
+        knowledge = context_from(RagContext, settings, chat_model=chat_model)
+        return context_from(Context, settings, chat_model=chat_model, knowledge=knowledge)
 
     return context
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from api.checkpointer import is_postgres, postgres_conninfo
+from tools.db.url import is_postgres, libpq_conninfo
 
 # Keeps these advisory-lock keys apart from any other user of pg_advisory_lock.
 KEY_PREFIX = "lingograph:thread:"
@@ -21,13 +21,13 @@ class ThreadLocks:
 
     async def open(self) -> None:
         """Open the lock connections (PostgreSQL only)."""
-        if not is_postgres(self.database_url) or self._pool is not None:
+        if self._pool is not None or not self.database_url or not is_postgres(self.database_url):
             return
         from psycopg_pool import AsyncConnectionPool
 
         # Its own pool: a turn holds its lock connection while its nodes use the app's pool.
         self._pool = AsyncConnectionPool(
-            postgres_conninfo(self.database_url),
+            libpq_conninfo(self.database_url),
             min_size=1,
             max_size=self.max_size,
             open=False,
@@ -41,6 +41,11 @@ class ThreadLocks:
             await self._pool.close()
             self._pool = None
 
+    @property
+    def enabled(self) -> bool:
+        """Whether turns are locked across processes (an open PostgreSQL lock pool)."""
+        return self._pool is not None
+
     async def __aenter__(self) -> ThreadLocks:
         await self.open()
         return self
@@ -51,7 +56,7 @@ class ThreadLocks:
     @contextlib.asynccontextmanager
     async def hold(self, thread_id: str) -> AsyncIterator[None]:
         """Wait for, then hold, the thread's lock for the duration of the block."""
-        if self._pool is None:
+        if not self.enabled:
             yield
             return
         key = KEY_PREFIX + thread_id

@@ -7,7 +7,7 @@ import logging
 import signal
 
 from api.services import open_services
-from api.settings import Settings
+from tools.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from api.content import open_content  # noqa: E402
 from api.migrate import setup_in_subprocess  # noqa: E402
-from api.settings import Settings  # noqa: E402
 from tests.fake_generator import DraftPlan, FakeWriter  # noqa: E402
 from tools.content.specs import SpecIn, create_spec  # noqa: E402
 from tools.db import dispose_engines, session_scope  # noqa: E402
+from tools.settings import Settings  # noqa: E402
 
 TYPES = ("multiple_choice", "fill_blank", "translate", "word_order")
 

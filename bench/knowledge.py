@@ -99,12 +99,24 @@ def store_only(client, chunks: int, dim: int) -> float:
     rng = np.random.default_rng(3)
     vectors = rng.standard_normal((chunks, dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    meta = {"tenant": "bench", "knowledge_base": "raw", "source": "s", "title": "t",
-            "content_hash": "h", "level": "", "language": "", "section": "x"}
+    meta = {
+        "tenant": "bench",
+        "knowledge_base": "raw",
+        "source": "s",
+        "title": "t",
+        "content_hash": "h",
+        "level": "",
+        "language": "",
+        "section": "x",
+    }
     start = time.perf_counter()
     store.add_chunks(
-        "bench", "raw", [f"c{i}" for i in range(chunks)], [f"chunk {i}" for i in range(chunks)],
-        [meta] * chunks, embeddings=list(vectors),
+        "bench",
+        "raw",
+        [f"c{i}" for i in range(chunks)],
+        [f"chunk {i}" for i in range(chunks)],
+        [meta] * chunks,
+        embeddings=list(vectors),
     )
     return time.perf_counter() - start
 
@@ -150,20 +162,29 @@ def main() -> None:
     print()
     print("| ingestion | chunks | seconds | chunks/s |")
     print("|---|---|---|---|")
-    print(f"| full path (chunk + e5 embed + upsert) | {written} | {seconds:.1f} "
-          f"| {written / seconds:.1f} |")
-    print(f"| of which embedding | {written} | {embed_seconds:.1f} "
-          f"| {written / embed_seconds:.1f} |")
-    print(f"| baseline: Chroma upsert, precomputed vectors | {written} | {raw_seconds:.1f} "
-          f"| {written / raw_seconds:.0f} |")
+    print(
+        f"| full path (chunk + e5 embed + upsert) | {written} | {seconds:.1f} "
+        f"| {written / seconds:.1f} |"
+    )
+    print(
+        f"| of which embedding | {written} | {embed_seconds:.1f} | {written / embed_seconds:.1f} |"
+    )
+    print(
+        f"| baseline: Chroma upsert, precomputed vectors | {written} | {raw_seconds:.1f} "
+        f"| {written / raw_seconds:.0f} |"
+    )
     print()
     print("| query (k=5) | collection | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     for mode in SEARCH_MODES:
-        print(f"| {mode} | {written} chunks | {pct(big[mode], 0.5):.1f} "
-              f"| {pct(big[mode], 0.99):.1f} |")
-        print(f"| {mode} (baseline) | {small_chunks} chunks | {pct(small[mode], 0.5):.1f} "
-              f"| {pct(small[mode], 0.99):.1f} |")
+        print(
+            f"| {mode} | {written} chunks | {pct(big[mode], 0.5):.1f} "
+            f"| {pct(big[mode], 0.99):.1f} |"
+        )
+        print(
+            f"| {mode} (baseline) | {small_chunks} chunks | {pct(small[mode], 0.5):.1f} "
+            f"| {pct(small[mode], 0.99):.1f} |"
+        )
     print()
     print(f"Peak RSS: {peak_rss_mb():.0f} MB; Chroma folder: {folder}")
 

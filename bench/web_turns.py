@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
 from api.migrate import setup_in_subprocess  # noqa: E402
-from api.settings import Settings  # noqa: E402
 from graphs.tutor.context import Context  # noqa: E402
 from graphs.tutor.graph import builder  # noqa: E402
 from tools.db import dispose_engines, session_scope  # noqa: E402
 from tools.learners import resolve_identity  # noqa: E402
+from tools.settings import Settings  # noqa: E402
 
 SCRIPT = ["hi", "es", "en", "scratch", "lesson"]
 

@@ -44,8 +44,23 @@ from tools.db import dispose_engines, session_scope  # noqa: E402
 from tools.db.models import InboxMessage, OutboxMessage  # noqa: E402
 from tools.learners import resolve_identity  # noqa: E402
 
-SCRIPT = ["hi", "es", "en", "scratch", "lesson", "2", "me llamo ana", "soy", "let's talk",
-          "me gusta el café", "progress", "review", "1", "help", "lesson"]
+SCRIPT = [
+    "hi",
+    "es",
+    "en",
+    "scratch",
+    "lesson",
+    "2",
+    "me llamo ana",
+    "soy",
+    "let's talk",
+    "me gusta el café",
+    "progress",
+    "review",
+    "1",
+    "help",
+    "lesson",
+]
 PATH = "/channels/twilio/whatsapp"
 
 
@@ -58,21 +73,29 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run_webhooks(url: str, learners: int, messages: int, dup_rate: float,
-                       queue: str = "procrastinate"):
+async def run_webhooks(
+    url: str, learners: int, messages: int, dup_rate: float, queue: str = "procrastinate"
+):
     latencies: list[float] = []
     deliveries = 0
     rng = random.Random(7)
     with FakeProvider() as fake:
-        settings = channel_settings(url, fake.base_url, checkpoint_prune_every=10,
-                                    worker_concurrency=8, job_queue=queue)
+        settings = channel_settings(
+            url, fake.base_url, checkpoint_prune_every=10, worker_concurrency=8, job_queue=queue
+        )
         async with ChannelApp(settings, chat_model=instant_model()) as app:
+
             async def post(params: dict) -> None:
                 nonlocal deliveries
                 deliveries += 1
-                response = await app.client.post(PATH, content=urlencode(params), headers={
-                    "content-type": "application/x-www-form-urlencoded",
-                    "x-twilio-signature": twilio_signature(PATH, params)})
+                response = await app.client.post(
+                    PATH,
+                    content=urlencode(params),
+                    headers={
+                        "content-type": "application/x-www-form-urlencoded",
+                        "x-twilio-signature": twilio_signature(PATH, params),
+                    },
+                )
                 response.raise_for_status()
 
             loop = asyncio.get_running_loop()
@@ -87,13 +110,21 @@ async def run_webhooks(url: str, learners: int, messages: int, dup_rate: float,
             async def turn_done(phone: str) -> bool:
                 async with session_scope(url) as session:
                     waiting = await session.scalar(
-                        select(func.count()).select_from(OutboxMessage).where(
+                        select(func.count())
+                        .select_from(OutboxMessage)
+                        .where(
                             OutboxMessage.recipient == phone,
-                            OutboxMessage.status.in_(("pending", "sending"))))
+                            OutboxMessage.status.in_(("pending", "sending")),
+                        )
+                    )
                     unanswered = await session.scalar(
-                        select(func.count()).select_from(InboxMessage).where(
+                        select(func.count())
+                        .select_from(InboxMessage)
+                        .where(
                             InboxMessage.payload["sender"].as_string() == phone,
-                            InboxMessage.status.in_(("received", "processing"))))
+                            InboxMessage.status.in_(("received", "processing")),
+                        )
+                    )
                 return not waiting and not unanswered
 
             async def learner(n: int) -> None:
@@ -134,8 +165,11 @@ async def run_floor(url: str, learners: int, messages: int) -> tuple[list[float]
         config = {"configurable": {"thread_id": identity.thread_id}}
         for i in range(messages):
             start = time.monotonic()
-            await graph.ainvoke({"text": SCRIPT[i % len(SCRIPT)],
-                                 "learner_id": identity.learner_id}, config, context=context)
+            await graph.ainvoke(
+                {"text": SCRIPT[i % len(SCRIPT)], "learner_id": identity.learner_id},
+                config,
+                context=context,
+            )
             latencies.append((time.monotonic() - start) * 1000)
 
     begin = time.monotonic()
@@ -150,8 +184,12 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=20)
     parser.add_argument("--messages", type=int, default=15)
     parser.add_argument("--duplicates", type=float, default=0.3)
-    parser.add_argument("--postgres", default=os.environ.get(
-        "TEST_POSTGRES_URL", "postgresql://lingograph@127.0.0.1:5432/lingograph_test"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "TEST_POSTGRES_URL", "postgresql://lingograph@127.0.0.1:5432/lingograph_test"
+        ),
+    )
     args = parser.parse_args()
     admin = make_url(args.postgres)
     name = f"lingograph_bench_{uuid.uuid4().hex[:8]}"
@@ -162,19 +200,28 @@ def main() -> None:
     try:
         setup_in_subprocess(url)
         total = args.learners * args.messages
-        print(f"{args.learners} learners x {args.messages} messages, "
-              f"{args.duplicates:.0%} duplicate deliveries, PostgreSQL, instant model\n")
+        print(
+            f"{args.learners} learners x {args.messages} messages, "
+            f"{args.duplicates:.0%} duplicate deliveries, PostgreSQL, instant model\n"
+        )
         floor, floor_wall = asyncio.run(run_floor(url, args.learners, args.messages))
         lat, wall, deliveries, stored, sends = asyncio.run(
-            run_webhooks(url, args.learners, args.messages, args.duplicates))
+            run_webhooks(url, args.learners, args.messages, args.duplicates)
+        )
         print(f"{'run':<44} {'msgs':>6} {'p50 ms':>8} {'p99 ms':>8} {'msg/s':>8}")
-        print(f"{'floor: graph.ainvoke, InMemorySaver':<44} {total:>6} "
-              f"{statistics.median(floor):>8.1f} {pct(floor, 0.99):>8.1f} "
-              f"{total / floor_wall:>8.1f}")
-        print(f"{'webhook arrival -> Twilio send (Postgres)':<44} {total:>6} "
-              f"{statistics.median(lat):>8.1f} {pct(lat, 0.99):>8.1f} {total / wall:>8.1f}")
-        print(f"\ndeliveries {deliveries}, stored {stored}, duplicates suppressed "
-              f"{deliveries - stored}, sends {sends}")
+        print(
+            f"{'floor: graph.ainvoke, InMemorySaver':<44} {total:>6} "
+            f"{statistics.median(floor):>8.1f} {pct(floor, 0.99):>8.1f} "
+            f"{total / floor_wall:>8.1f}"
+        )
+        print(
+            f"{'webhook arrival -> Twilio send (Postgres)':<44} {total:>6} "
+            f"{statistics.median(lat):>8.1f} {pct(lat, 0.99):>8.1f} {total / wall:>8.1f}"
+        )
+        print(
+            f"\ndeliveries {deliveries}, stored {stored}, duplicates suppressed "
+            f"{deliveries - stored}, sends {sends}"
+        )
     finally:
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -20,9 +20,9 @@ console = Console()
 def _fresh_database() -> str:
     """A new seeded database, with the shipped knowledge bases synced into the store."""
     from api.migrate import migrate, seed
-    from api.settings import get_settings
     from knowledge.ingest import seed_knowledge
     from knowledge.store import store_from_settings
+    from tools.settings import get_settings
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='lingograph-eval-')}/eval.db"
     migrate(url)
@@ -96,9 +96,9 @@ def export(
     learner: int = typer.Option(None, help="Or every recorded turn of a learner."),
 ) -> None:
     """Print a recorded conversation as a dataset entry (YAML)."""
-    from api.settings import get_settings
     from evals.export import export_conversation
     from tools.db import dispose_engines, session_scope
+    from tools.settings import get_settings
 
     async def load() -> dict:
         try:
@@ -130,10 +130,10 @@ def rag(
     ),
 ) -> None:
     """Score retrieval (recall@1, recall@5, MRR) of embeddings against a BM25 baseline."""
-    from api.settings import get_settings
     from evals.rag import DATASET, OFF_TOPIC, evaluate, load_questions, score_floor
     from knowledge.ingest import BUILTIN_DIR
     from knowledge.store import KnowledgeStore, make_client
+    from tools.settings import get_settings
 
     try:
         questions = load_questions(dataset or DATASET)

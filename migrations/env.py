@@ -5,16 +5,19 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from api.settings import get_settings
-from tools.db.engine import sqlalchemy_url
 from tools.db.models import Base
+from tools.db.url import is_postgres, sqlalchemy_url, sqlite_file
+from tools.settings import get_settings
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def _database_url() -> str:
-    return config.attributes.get("database_url") or get_settings().database_url
+    url = config.attributes.get("database_url") or get_settings().database_url
+    if not is_postgres(url):
+        sqlite_file(url, create_folder=True)
+    return url
 
 
 def _run(connection) -> None:

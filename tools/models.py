@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 from langchain.chat_models import init_chat_model
@@ -20,12 +19,20 @@ def _split(spec: str) -> tuple[str, str]:
     return provider, model
 
 
+# The SDK would otherwise read OPENAI_BASE_URL itself; a run's own base_url must decide.
+OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
 def load_chat_model(spec: str, base_url: str | None = None) -> BaseChatModel:
-    """A LangChain chat model for "provider:model"; OpenAI models honour OPENAI_BASE_URL."""
+    """A LangChain chat model for "provider:model"; `base_url` points openai: at any server.
+
+    `base_url` is the run's setting (OPENAI_BASE_URL reaches it through the settings); None
+    means OpenAI itself, whatever the process environment says.
+    """
     provider, model = _split(spec)
-    if provider == "openai":
-        base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
-    return _load(provider, model, base_url if provider == "openai" else None)
+    if provider != "openai":
+        return _load(provider, model, None)
+    return _load(provider, model, base_url or OPENAI_DEFAULT_BASE_URL)
 
 
 @lru_cache(maxsize=32)

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.settings import Settings
 from channels import messenger, telegram, twilio_whatsapp, whatsapp_cloud
 from channels.base import InboundMessage, OutboundMessage
+from tools.settings import Settings
 
 WINDOW_HOURS = 24
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from api.dispatch import store
 from api.dispatch.channels import WINDOW_HOURS, Channel
 from api.runner import Runner
-from api.settings import Settings
 from channels.base import InboundMessage, OutboundMessage, SendError, StatusUpdate
 from tools.db import session_scope
 from tools.db.models import ChannelIdentity, OutboxMessage
 from tools.db.types import utcnow
+from tools.settings import Settings
 
 log = logging.getLogger(__name__)
 

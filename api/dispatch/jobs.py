@@ -11,7 +11,7 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Status
 
-from api.checkpointer import postgres_conninfo
+from tools.db.url import libpq_conninfo
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def make_queue_app(database_url: str, dispatcher: Callable[[], object]) -> procr
     """A procrastinate app whose tasks call the dispatcher `dispatcher()` returns."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(
-            conninfo=postgres_conninfo(database_url), min_size=1, max_size=4
+            conninfo=libpq_conninfo(database_url), min_size=1, max_size=4
         )
     )
 

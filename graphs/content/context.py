@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from pydantic.json_schema import SkipJsonSchema
 
-from api.settings import Settings
 from graphs.fields import from_settings
 from tools.models import load_chat_model
+from tools.settings import Settings
 
 NEEDS_A_MODEL = (
     "content generation needs a chat model: set LINGOGRAPH_GENERATOR_MODEL (or LINGOGRAPH_MODEL) "

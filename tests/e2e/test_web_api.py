@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from api.app import create_app
-from api.settings import Settings
 from tests.conversation import Learner, six_steps, texts
 from tests.fake_openai import completion, fake_openai
 from tools.db import session_scope
+from tools.settings import Settings
 
 
 class Server:

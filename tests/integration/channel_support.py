@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from api.app import create_app
-from api.settings import Settings
 from tools.db import session_scope
 from tools.db.models import InboxMessage, OutboxMessage
+from tools.settings import Settings
 
 PUBLIC = "https://tutor.example.com"
 TWILIO_SID, TWILIO_TOKEN = "AC" + "1" * 32, "twilio-auth-token"

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from api.checkpointer import open_checkpointer
 from api.content import open_content
 from api.errors import ApiError
-from api.settings import Settings
 from graphs.content.graph import builder
 from tests.content_support import make_spec, run_exercises, spec_status
 from tests.fake_generator import DraftPlan, openai_responder
@@ -23,6 +22,7 @@ from tests.fake_openai import fake_openai
 from tests.integration.test_crash_recovery import processes, wait_for
 from tools.db import session_scope
 from tools.db.models import ContentRun, CurriculumSpec
+from tools.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "knowledge" / "specs" / "es-en-a1-food.yaml"

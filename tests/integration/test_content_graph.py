@@ -10,7 +10,6 @@ from langgraph.types import Command
 
 from api.checkpointer import open_checkpointer
 from api.content import ContentRuns
-from api.settings import Settings
 from graphs.content.context import Context
 from graphs.content.graph import builder
 from tests.content_support import make_spec, mixed_plan, run_exercises, run_row, spec_status
@@ -18,6 +17,7 @@ from tests.fake_generator import DraftPlan, FakeWriter
 from tools.course import lesson_exercises
 from tools.db import session_scope
 from tools.db.models import Exercise
+from tools.settings import Settings
 
 
 @asynccontextmanager

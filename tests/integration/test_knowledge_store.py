@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app as cli
-from api.settings import get_settings
 from knowledge.documents import DocumentError, parse_document
 from knowledge.ingest import ingest_paths, sync_folder
 from knowledge.store import KnowledgeError, KnowledgeStore, make_client
 from tests.pdf import make_pdf
+from tools.settings import get_settings
 
 SER_ESTAR = """---
 title: Ser vs estar

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from graphs.fields import context_from
+from graphs.tutor.context import Context
 from tests.fake_openai import completion, fake_openai
-from tools.models import _load, load_chat_model, with_fallbacks
+from tools.models import OPENAI_DEFAULT_BASE_URL, _load, load_chat_model, with_fallbacks
+from tools.settings import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -30,20 +33,29 @@ def test_an_unknown_provider_names_the_problem():
 async def test_openai_models_talk_to_the_configured_base_url(monkeypatch):
     with fake_openai(lambda body: (200, completion(body["model"], "¡Hola!"))) as (url, seen):
         monkeypatch.setenv("OPENAI_BASE_URL", url)
-        answer = await load_chat_model("openai:local-llama").ainvoke("hi")
+        monkeypatch.setenv("LINGOGRAPH_MODEL", "openai:local-llama")
+        context = context_from(Context, Settings())
+        answer = await context.tutor_llm().ainvoke("hi")
     assert answer.content == "¡Hola!"
     assert seen[0]["path"] == "/v1/chat/completions" and seen[0]["model"] == "local-llama"
 
 
-async def test_fallbacks_are_tried_in_order_when_a_model_fails(monkeypatch):
+def test_a_run_without_a_base_url_is_not_redirected_by_the_environment(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    model = load_chat_model("openai:gpt-4o-mini", None)
+    assert str(model.root_client.base_url).rstrip("/") == OPENAI_DEFAULT_BASE_URL
+
+
+async def test_fallbacks_are_tried_in_order_when_a_model_fails():
     def respond(body: dict) -> tuple[int, dict]:
         if body["model"] != "third":
             return 400, {"error": {"message": f"{body['model']} is unavailable"}}
         return 200, completion("third", "from the third")
 
     with fake_openai(respond) as (url, seen):
-        monkeypatch.setenv("OPENAI_BASE_URL", url)
-        chain = with_fallbacks(load_chat_model("openai:first"), ["openai:second", "openai:third"])
+        chain = with_fallbacks(
+            load_chat_model("openai:first", url), ["openai:second", "openai:third"], url
+        )
         answer = await chain.ainvoke("hi")
     assert answer.content == "from the third"
     assert [r["model"] for r in seen] == ["first", "second", "third"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from api.settings import Settings
+from tools.settings import Settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 # Read by the test suite itself, not by the service.

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -14,19 +13,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from tools.db.url import is_postgres, sqlalchemy_url
+
 _engines: dict[str, AsyncEngine] = {}
 _sessionmakers: dict[str, async_sessionmaker[AsyncSession]] = {}
-
-
-def sqlalchemy_url(database_url: str) -> str:
-    """The async SQLAlchemy URL for a plain sqlite:// or postgresql:// URL."""
-    url = make_url(database_url)
-    driver = {
-        "sqlite": "sqlite+aiosqlite",
-        "postgresql": "postgresql+psycopg",
-        "postgres": "postgresql+psycopg",
-    }.get(url.drivername, url.drivername)
-    return url.set(drivername=driver).render_as_string(hide_password=False)
 
 
 def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -42,7 +32,7 @@ def get_engine(database_url: str) -> AsyncEngine:
     """The process's engine for a database URL, created on first use."""
     if database_url not in _engines:
         url = sqlalchemy_url(database_url)
-        if url.startswith("sqlite"):
+        if not is_postgres(database_url):
             # One connection: SQLite has a single writer anyway, and queueing in the pool is
             # far cheaper than connections sleeping in SQLite's busy handler.
             engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)

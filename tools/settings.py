@@ -1,4 +1,8 @@
-"""Service settings, read from the environment (and a `.env` file) with documented defaults."""
+"""Settings, read from the environment (and a `.env` file) with documented defaults.
+
+The one source of configuration for every layer: graph contexts take their defaults from it,
+and the service passes its own `Settings` object down.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+from tools.db.url import backend_of, is_postgres
 
 
 class Settings(BaseSettings):
@@ -19,9 +22,16 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the embedded SQLite file and Chroma store; relative paths are "
+        "taken from the working directory.",
+    )
     database_url: str = Field(
-        default=f"sqlite:///{DEFAULT_DATA_DIR / 'lingograph.db'}",
-        description="App data and checkpoints: sqlite:///path or postgresql://user@host/db.",
+        default="",
+        description="App data, checkpoints and the job queue: sqlite:///path or "
+        "postgresql://user@host/db (postgres:// and postgresql+psycopg:// too); "
+        "default DATA_DIR/lingograph.db.",
     )
     lingograph_model: str | None = Field(
         default=None, description="Chat model as provider:model, e.g. openai:gpt-4o-mini."
@@ -62,8 +72,8 @@ class Settings(BaseSettings):
         description="Embedding model: e5-small (bundled, offline), or provider:model, "
         "e.g. openai:text-embedding-3-small.",
     )
-    chroma_path: Path = Field(
-        default=DEFAULT_DATA_DIR / "chroma", description="Local Chroma folder (embedded default)."
+    chroma_path: Path | None = Field(
+        default=None, description="Local Chroma folder (embedded default); default DATA_DIR/chroma."
     )
     chroma_url: str | None = Field(
         default=None, description="A Chroma server, e.g. http://chroma:8000; overrides CHROMA_PATH."
@@ -152,6 +162,17 @@ class Settings(BaseSettings):
             return "procrastinate" if self.is_postgres else "inline"
         return self.job_queue
 
+    @model_validator(mode="after")
+    def _place_data(self) -> Settings:
+        """Put the embedded database and Chroma folder under DATA_DIR unless set explicitly."""
+        self.data_dir = self.data_dir.expanduser()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'lingograph.db'}"
+        backend_of(self.database_url)  # a clear error now, not a wrong database later
+        if self.chroma_path is None:
+            self.chroma_path = self.data_dir / "chroma"
+        return self
+
     @field_validator("lingograph_fallback_models", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
@@ -179,8 +200,8 @@ class Settings(BaseSettings):
 
     @property
     def is_postgres(self) -> bool:
-        """Whether app data and checkpoints live in PostgreSQL."""
-        return self.database_url.startswith(("postgresql", "postgres:"))
+        """Whether app data, checkpoints and the queue live in PostgreSQL."""
+        return is_postgres(self.database_url)
 
 
 @lru_cache
