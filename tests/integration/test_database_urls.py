@@ -7,6 +7,7 @@ import uuid
 import httpx
 import psycopg
 import pytest
+from fastapi import FastAPI
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from sqlalchemy.engine import make_url
 
@@ -30,6 +31,20 @@ def empty_postgres():
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+async def one_web_turn(settings: Settings) -> FastAPI:
+    """Start the app on `settings`, have one learner say hello, and stop it again."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://lingograph.test") as client,
+    ):
+        app.state.locks_enabled = app.state.runner.thread_locks.enabled
+        response = await client.post("/v1/web/messages", json={"user": "u1", "text": "hola"})
+        assert response.status_code == 200, response.text
+    return app
+
+
 def _rows(conninfo: str, sql: str) -> list[tuple]:
     with psycopg.connect(conninfo) as connection:
         return connection.execute(sql).fetchall()
@@ -45,17 +60,9 @@ async def test_each_postgres_spelling_keeps_everything_in_postgres(
     settings = Settings(database_url=url, lingograph_model=None)
     assert settings.is_postgres and settings.queue_backend == "procrastinate"
 
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://lingograph.test"
-        ) as client,
-    ):
-        assert isinstance(app.state.checkpointer, AsyncPostgresSaver)
-        assert app.state.runner.thread_locks.enabled
-        response = await client.post("/v1/web/messages", json={"user": "u1", "text": "hola"})
-        assert response.status_code == 200, response.text
+    app = await one_web_turn(settings)
+    assert isinstance(app.state.checkpointer, AsyncPostgresSaver)
+    assert app.state.locks_enabled
 
     conninfo = libpq_conninfo(url)
     assert _rows(conninfo, "SELECT count(*) FROM checkpoints")[0][0] >= 1
@@ -71,15 +78,7 @@ async def test_a_sqlite_url_keeps_everything_in_its_file(tmp_path, monkeypatch):
     setup_in_subprocess(url, cwd=tmp_path)
     settings = Settings(database_url=url, lingograph_model=None)
     assert not settings.is_postgres and settings.queue_backend == "inline"
-    app = create_app(settings)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://lingograph.test"
-        ) as client,
-    ):
-        response = await client.post("/v1/web/messages", json={"user": "u1", "text": "hola"})
-        assert response.status_code == 200, response.text
+    await one_web_turn(settings)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db"]
     assert path.exists()
 
