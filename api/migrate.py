@@ -16,14 +16,13 @@ from api.dispatch.jobs import apply_queue_schema
 from knowledge.seed import SeedReport, seed_course
 from tools.db import dispose_engines, session_scope
 from tools.db.url import is_postgres
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.resources import packaged
 
 
 def alembic_config(database_url: str) -> Config:
-    """An Alembic config for `migrations/` pointed at a database URL."""
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    """The Alembic config shipped in tools/db, pointed at a database URL."""
+    config = Config(str(packaged("tools.db", "alembic.ini")))
+    config.set_main_option("script_location", str(packaged("tools.db", "migrations")))
     config.attributes["database_url"] = database_url
     return config
 
@@ -50,7 +49,7 @@ def setup_in_subprocess(database_url: str, cwd: Path | None = None) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run(
         [sys.executable, "-m", "api.cli", "setup"],
-        cwd=cwd or ROOT,
+        cwd=cwd,
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -9,9 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from channels.base import Media
+from tools.resources import packaged
 
-DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
-THRESHOLDS_FILE = Path(__file__).resolve().parent / "thresholds.yaml"
+DATASETS_DIR = packaged("evals", "datasets")
+THRESHOLDS_FILE = packaged("evals", "thresholds.yaml")
 
 
 class Expect(BaseModel):

@@ -10,9 +10,10 @@ import yaml
 
 from knowledge.ingest import sync_folder
 from knowledge.store import SEARCH_MODES, KnowledgeStore
+from tools.resources import packaged
 
-DATASET = Path(__file__).resolve().parent / "datasets" / "rag_questions.yaml"
-OFF_TOPIC = Path(__file__).resolve().parent / "datasets" / "rag_off_topic.yaml"
+DATASET = packaged("evals", "datasets", "rag_questions.yaml")
+OFF_TOPIC = packaged("evals", "datasets", "rag_off_topic.yaml")
 EVAL_TENANT = "eval"
 CHUNK_DEPTH = 30
 

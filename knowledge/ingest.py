@@ -8,8 +8,9 @@ from pathlib import Path
 from knowledge.chunking import chunk_document
 from knowledge.documents import Document, collect_files, read_document
 from knowledge.store import IngestReport, KnowledgeStore
+from tools.resources import packaged
 
-BUILTIN_DIR = Path(__file__).resolve().parent / "kb"
+BUILTIN_DIR = packaged("knowledge", "kb")
 DEFAULT_TENANT = "default"
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tools.db.models import Course, Exercise, Lesson, Vocabulary
 from tools.exercises import SCHEMA_VERSION, parse_exercise
+from tools.resources import packaged
 
-COURSES_DIR = Path(__file__).resolve().parent / "courses"
+COURSES_DIR = packaged("knowledge", "courses")
 STARTER_COURSE = COURSES_DIR / "es-en"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
@@ -11,9 +10,10 @@ from pydantic import ValidationError
 
 from api.errors import ApiError, validation_details
 from channels import web
+from tools.resources import packaged
 
 router = APIRouter(tags=["web"])
-PAGE = Path(__file__).resolve().parent.parent / "static" / "index.html"
+PAGE = packaged("api", "static", "index.html")
 
 
 @router.get("/", include_in_schema=False)

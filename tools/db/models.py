@@ -1,4 +1,4 @@
-"""App data tables; Alembic migrations in `migrations/` create the same schema."""
+"""App data tables; the Alembic migrations in `tools/db/migrations/` create the same schema."""
 
 from __future__ import annotations
 
