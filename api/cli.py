@@ -1,4 +1,9 @@
-"""The `lingograph` command: serve, migrate, seed and a terminal chat client."""
+"""The `lingograph` command: serve, worker, migrate, seed, setup, chat, eval, knowledge, content.
+
+`serve` runs the API and web chat, `worker` the PostgreSQL job queue; `migrate`, `seed` and
+`setup` (both) prepare a database; `chat` is a terminal client; `eval`, `knowledge` and
+`content` group the evaluation, knowledge-base and course-content commands.
+"""
 
 from __future__ import annotations
 

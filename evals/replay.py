@@ -12,12 +12,12 @@ from api.runner import Runner
 from channels.base import InboundMessage
 from evals.dataset import Conversation, Dataset, Expect
 from evals.judge import Judge
-from evals.language import guess_language
 from graphs.tutor.context import Context
 from graphs.tutor.graph import builder
 from tools.db import session_scope
 from tools.db.models import Learner
 from tools.db.types import utcnow
+from tools.language import guess_language
 from tools.learners import resolve_identity
 
 CHANNEL = "eval"

@@ -1,1 +1,1 @@
-"""Shipped knowledge: the starter course (and later the grammar knowledge base)."""
+"""Shipped knowledge (starter course, grammar knowledge base, content specs) and its store."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from knowledge.chunking import chunk_document
@@ -22,21 +21,6 @@ def read_paths(paths: list[Path]) -> list[Document]:
 def count_chunks(documents: list[Document]) -> int:
     """How many chunks the documents make (for a progress bar's total)."""
     return sum(len(chunk_document(d)) for d in documents)
-
-
-def ingest_paths(
-    store: KnowledgeStore,
-    paths: list[Path],
-    *,
-    tenant: str,
-    kb: str,
-    level: str | None = None,
-    language: str | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> IngestReport:
-    """Add new files, replace changed ones and skip unchanged ones."""
-    documents = read_paths(paths)
-    return store.ingest(tenant, kb, documents, level=level, language=language, progress=progress)
 
 
 def builtin_knowledge_bases() -> list[Path]:

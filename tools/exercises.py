@@ -99,12 +99,6 @@ class WordOrder(_Exercise):
 Exercise = Annotated[
     MultipleChoice | Translate | FillBlank | WordOrder, Field(discriminator="type")
 ]
-EXERCISE_TYPES: dict[str, type[_Exercise]] = {
-    "multiple_choice": MultipleChoice,
-    "translate": Translate,
-    "fill_blank": FillBlank,
-    "word_order": WordOrder,
-}
 exercise_adapter: TypeAdapter[MultipleChoice | Translate | FillBlank | WordOrder] = TypeAdapter(
     Exercise
 )

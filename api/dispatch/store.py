@@ -127,15 +127,11 @@ async def record_sends(
     return added
 
 
-async def pending_sends(
-    session: AsyncSession, thread_id: str | None = None, ids: list[int] | None = None
-) -> list[OutboxMessage]:
-    """Sends not yet made, oldest first."""
-    query = select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "sending")))
-    if thread_id is not None:
-        query = query.where(OutboxMessage.thread_id == thread_id)
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
+async def pending_sends(session: AsyncSession, thread_id: str) -> list[OutboxMessage]:
+    """A thread's sends not yet made, oldest first."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.status.in_(("pending", "sending")), OutboxMessage.thread_id == thread_id
+    )
     return list(await session.scalars(query.order_by(OutboxMessage.id)))
 
 

@@ -91,7 +91,7 @@ async def twilio_inbound(request: Request) -> Response:
     configured(request, twilio_whatsapp.NAME)
     settings = request.app.state.settings
     params = await form_params(request)
-    signature = request.headers.get("x-twilio-signature")
+    signature = request.headers.get(twilio_whatsapp.SIGNATURE_HEADER)
     if not twilio_whatsapp.verify(
         public_url(request), params, signature, settings.twilio_auth_token
     ):
@@ -109,7 +109,7 @@ async def twilio_status(request: Request) -> Response:
     if not twilio_whatsapp.verify(
         public_url(request),
         params,
-        request.headers.get("x-twilio-signature"),
+        request.headers.get(twilio_whatsapp.SIGNATURE_HEADER),
         settings.twilio_auth_token,
     ):
         raise forbidden()
@@ -126,7 +126,7 @@ def _handshake(request: Request, verify_token: str) -> PlainTextResponse:
 
 async def _meta_post(request: Request, secret: str, parse) -> JSONResponse:
     raw = await request.body()
-    if not meta.verify_signature(raw, request.headers.get("x-hub-signature-256"), secret):
+    if not meta.verify_signature(raw, request.headers.get(meta.SIGNATURE_HEADER), secret):
         raise forbidden()
     return JSONResponse(await deliver(request, parsed(parse, json_body(raw))))
 
@@ -168,7 +168,7 @@ async def telegram_inbound(request: Request) -> JSONResponse:
     """Telegram updates (messages and inline-keyboard presses)."""
     channel = configured(request, telegram.NAME)
     secret = request.app.state.settings.telegram_webhook_secret
-    if not telegram.verify(request.headers.get("x-telegram-bot-api-secret-token"), secret):
+    if not telegram.verify(request.headers.get(telegram.SECRET_HEADER), secret):
         raise forbidden()
     update = json_body(await request.body())
     result = await deliver(request, parsed(telegram.parse, update))

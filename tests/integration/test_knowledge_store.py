@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from knowledge.documents import DocumentError, parse_document
-from knowledge.ingest import ingest_paths, sync_folder
+from knowledge.ingest import read_paths, sync_folder
 from knowledge.store import KnowledgeError, KnowledgeStore, make_client
 from tests.pdf import make_pdf
 from tools.settings import get_settings
@@ -52,7 +52,7 @@ def notes(tmp_path: Path) -> Path:
 
 
 def test_markdown_is_chunked_along_headings_with_metadata(store, notes):
-    report = ingest_paths(store, [notes], tenant="default", kb="grammar")
+    report = store.ingest("default", "grammar", read_paths([notes]))
     assert sorted(report.added) == ["gustar.md", "ser-estar.md"]
     sources = {s.source: s for s in store.sources("default", "grammar")}
     assert sources["ser-estar.md"].title == "Ser vs estar"
@@ -66,20 +66,20 @@ def test_markdown_is_chunked_along_headings_with_metadata(store, notes):
 
 
 def test_reingesting_unchanged_files_adds_nothing(store, notes):
-    ingest_paths(store, [notes], tenant="default", kb="grammar")
+    store.ingest("default", "grammar", read_paths([notes]))
     before = store.sources("default", "grammar")
-    again = ingest_paths(store, [notes], tenant="default", kb="grammar")
+    again = store.ingest("default", "grammar", read_paths([notes]))
     assert again.added == again.replaced == [] and again.chunks_written == 0
     assert sorted(again.unchanged) == ["gustar.md", "ser-estar.md"]
     assert store.sources("default", "grammar") == before
 
 
 def test_a_changed_file_replaces_its_chunks(store, notes):
-    ingest_paths(store, [notes], tenant="default", kb="grammar")
+    store.ingest("default", "grammar", read_paths([notes]))
     (notes / "gustar.md").write_text(
         "# Gustar\n\n## Encantar\nEncantar means to love: *me encanta*.\n"
     )
-    report = ingest_paths(store, [notes], tenant="default", kb="grammar")
+    report = store.ingest("default", "grammar", read_paths([notes]))
     assert report.replaced == ["gustar.md"] and report.unchanged == ["ser-estar.md"]
     assert report.chunks_deleted == 1
     hits = store.search("me gustan los libros", tenant="default", knowledge_bases=["grammar"], k=10)
@@ -88,7 +88,7 @@ def test_a_changed_file_replaces_its_chunks(store, notes):
 
 
 def test_delete_and_folder_sync_remove_sources(store, notes):
-    ingest_paths(store, [notes], tenant="default", kb="grammar")
+    store.ingest("default", "grammar", read_paths([notes]))
     report = store.delete_sources("default", "grammar", ["gustar.md"])
     assert report.deleted == ["gustar.md"] and report.chunks_deleted == 1
     assert [s.source for s in store.sources("default", "grammar")] == ["ser-estar.md"]
@@ -110,7 +110,7 @@ def test_text_html_and_pdf_are_ingested(store, tmp_path):
     (folder / "time.pdf").write_bytes(
         make_pdf([["Telling the time", "Son las tres y media."], ["Es la una."]], title="La hora")
     )
-    report = ingest_paths(store, [folder], tenant="default", kb="mixed")
+    report = store.ingest("default", "mixed", read_paths([folder]))
     assert sorted(report.added) == ["numbers.txt", "por-para.html", "time.pdf"]
     titles = {s.source: (s.title, s.chunks) for s in store.sources("default", "mixed")}
     assert titles == {
@@ -130,11 +130,11 @@ def test_tenants_never_see_each_others_chunks(store, tmp_path):
     (secret / "pricing.md").write_text(
         "# Acme pricing\n\n## Plans\nThe gold plan costs 99 euros.\n"
     )
-    ingest_paths(store, [secret], tenant="acme", kb="docs")
+    store.ingest("acme", "docs", read_paths([secret]))
     mine = tmp_path / "globex"
     mine.mkdir()
     (mine / "menu.md").write_text("# Globex menu\n\n## Lunch\nPaella on Fridays.\n")
-    ingest_paths(store, [mine], tenant="globex", kb="docs")
+    store.ingest("globex", "docs", read_paths([mine]))
 
     for query in ("how much is the gold plan?", "99 euros", "paella"):
         hits = store.search(query, tenant="globex", knowledge_bases=["docs"], k=10)
@@ -158,7 +158,7 @@ def test_bad_input_is_refused_with_the_reason(store, tmp_path):
     with pytest.raises(KnowledgeError, match="tenant 'Acme Corp' is not valid"):
         store.search("x", tenant="Acme Corp", knowledge_bases=["docs"])
     with pytest.raises(DocumentError, match="no such file"):
-        ingest_paths(store, [tmp_path / "missing"], tenant="default", kb="docs")
+        store.ingest("default", "docs", read_paths([tmp_path / "missing"]))
     assert store.knowledge_bases() == []
 
 
@@ -200,7 +200,7 @@ def test_embedding_ingestion_and_search_need_no_network(tmp_path, notes, monkeyp
     monkeypatch.setattr(socket, "create_connection", refuse)
     store = KnowledgeStore(make_client(tmp_path / "offline"))
     store.embed = E5SmallEmbeddings()  # a fresh model load, not one cached before the cut
-    ingest_paths(store, [notes], tenant="default", kb="grammar")
+    store.ingest("default", "grammar", read_paths([notes]))
     hits = store.search("me gustan los libros", tenant="default", knowledge_bases=["grammar"])
     assert hits[0].source == "gustar.md"
 
@@ -236,7 +236,7 @@ def test_a_provider_embedding_model_gets_its_own_collections(tmp_path, notes, mo
     client = make_client(tmp_path / "chroma")
     with fake_openai(respond) as (url, seen):
         store = KnowledgeStore(client, "openai:text-embedding-3-small", url)
-        ingest_paths(store, [notes], tenant="default", kb="grammar")
+        store.ingest("default", "grammar", read_paths([notes]))
         hits = store.search(
             "me gustan los libros", tenant="default", knowledge_bases=["grammar"], mode="dense"
         )

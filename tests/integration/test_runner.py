@@ -49,13 +49,24 @@ def message(text: str, sender: str = "+10000000001") -> InboundMessage:
 async def test_messages_during_a_run_are_batched_in_order(sqlite_url):
     release, seen, active = asyncio.Event(), [], []
     runner = Runner(slow_echo(release, seen, active), sqlite_url, context_factory=lambda: None)
+    identified: list[str] = []
+    identify = runner.identify
+
+    async def identify_and_note(message: InboundMessage) -> tuple[int, str]:
+        # Once identified, a message goes straight to its thread's lane lock.
+        found = await identify(message)
+        identified.append(message.text)
+        return found
+
+    runner.identify = identify_and_note
     first = asyncio.create_task(runner.handle(message("m0")))
     await wait_until(lambda: seen)
     rest = []
     for i in range(1, 21):
         rest.append(asyncio.create_task(runner.handle(message(f"m{i}"))))
         await asyncio.sleep(0)
-    await asyncio.sleep(0.2)
+    await wait_until(lambda: len(identified) == 21)
+    assert seen == ["m0"], "a message arriving mid-run started a run of its own"
     release.set()
     results = await asyncio.gather(first, *rest)
     assert seen == ["m0", "\n".join(f"m{i}" for i in range(1, 21))]

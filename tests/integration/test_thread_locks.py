@@ -4,18 +4,57 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
+import psycopg
 import pytest
 
+from api.checkpointer import postgres_conninfo
 from api.runner import Runner
-from api.thread_locks import ThreadLocks
+from api.thread_locks import KEY_PREFIX, ThreadLocks
 from tests.integration.test_runner import message, slow_echo, wait_until
+from tools.learners import thread_id_for
+
+
+@asynccontextmanager
+async def lock_waiters(postgres_url: str) -> AsyncIterator[Callable[[str], Awaitable[int]]]:
+    """A probe: how many sessions PostgreSQL shows waiting for a thread's advisory lock."""
+    async with await psycopg.AsyncConnection.connect(
+        postgres_conninfo(postgres_url), autocommit=True
+    ) as conn:
+
+        async def count(thread_id: str) -> int:
+            # A bigint advisory key shows in pg_locks as classid (high 32 bits), objid (low).
+            cursor = await conn.execute(
+                "SELECT count(*) FROM pg_locks, hashtextextended(%s, 0) AS key"
+                " WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND classid::bigint = (key >> 32) & 4294967295"
+                " AND objid::bigint = key & 4294967295",
+                (KEY_PREFIX + thread_id,),
+            )
+            return (await cursor.fetchone())[0]
+
+        yield count
+
+
+async def poll(condition: Callable[[], Awaitable[bool]], seconds: float = 10) -> None:
+    """Poll an async condition until it holds (TimeoutError after `seconds`)."""
+    async with asyncio.timeout(seconds):
+        while not await condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
 
 
 async def test_a_second_process_waits_for_the_first_to_finish_the_thread(postgres_url):
     release, seen, active = asyncio.Event(), [], []
     sender = f"+1555{uuid.uuid4().int % 10**7:07d}"
-    async with ThreadLocks(postgres_url) as locks_a, ThreadLocks(postgres_url) as locks_b:
+    thread_id = thread_id_for("test", sender)
+    async with (
+        ThreadLocks(postgres_url) as locks_a,
+        ThreadLocks(postgres_url) as locks_b,
+        lock_waiters(postgres_url) as waiters,
+    ):
         # Each runner has its own in-process lanes, as two API servers would.
         first, second = (
             Runner(
@@ -29,8 +68,14 @@ async def test_a_second_process_waits_for_the_first_to_finish_the_thread(postgre
         one = asyncio.create_task(first.handle(message("m0", sender=sender)))
         await wait_until(lambda: seen)
         two = asyncio.create_task(second.handle(message("m1", sender=sender)))
-        await asyncio.sleep(0.3)
-        assert seen == ["m0"], "the second process started while the first was running"
+
+        async def second_blocked_or_through() -> bool:
+            return two.done() or seen != ["m0"] or await waiters(thread_id) == 1
+
+        # Until the second is queued on the lock in PostgreSQL, it could still be on its way.
+        await poll(second_blocked_or_through)
+        assert seen == ["m0"] and not two.done(), "the second process ran while the first held it"
+        assert await waiters(thread_id) == 1
         release.set()
         results = await asyncio.gather(one, two)
     assert seen == ["m0", "m1"]
@@ -42,13 +87,27 @@ async def test_other_threads_are_not_held_up(postgres_url):
         ThreadLocks(postgres_url) as locks_a,
         ThreadLocks(postgres_url) as locks_b,
         ThreadLocks(postgres_url) as locks_c,
+        lock_waiters(postgres_url) as waiters,
     ):
+        taken = asyncio.Event()
+
+        async def take_a() -> None:
+            async with locks_b.hold("thread-a"):
+                taken.set()
+
         async with locks_a.hold("thread-a"):
             async with asyncio.timeout(10), locks_b.hold("thread-b"):
                 pass
-            with pytest.raises(TimeoutError):
-                async with asyncio.timeout(0.3), locks_b.hold("thread-a"):
-                    raise AssertionError("took a lock another process holds")
+            waiting = asyncio.create_task(take_a())
+
+            async def blocked_or_taken() -> bool:
+                return taken.is_set() or await waiters("thread-a") == 1
+
+            await poll(blocked_or_taken)
+            assert not taken.is_set(), "took a lock another process holds"
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
         # Released by the first process, and not left to the second's abandoned wait.
         async with asyncio.timeout(10), locks_c.hold("thread-a"):
             pass

@@ -1,6 +1,6 @@
 import pytest
 
-from evals.language import guess_language
+from tools.language import guess_language
 
 
 @pytest.mark.parametrize(
