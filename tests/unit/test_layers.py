@@ -1,4 +1,4 @@
-"""Layers point one way: tools at the bottom, then channels and knowledge, graphs, and api on top."""
+"""Layers point one way: tools at the bottom, channels and knowledge, graphs, then api on top."""
 
 from __future__ import annotations
 
