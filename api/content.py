@@ -14,15 +14,16 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from api.checkpointer import open_checkpointer
-from api.errors import ApiError
-from graphs.content.context import NEEDS_A_MODEL, Context, generator_spec
+from graphs.content.context import Context, GeneratorNotConfigured, generator_spec
 from graphs.content.graph import builder as content_builder
 from graphs.fields import context_from
 from tools.content.drafts import Decision, check_decisions, draft_view, run_drafts
 from tools.content.runs import active_run, create_run, new_run_id, run_view, update_run
+from tools.content.specs import spec_by_id
 from tools.db import session_scope
-from tools.db.models import ContentRun, CurriculumSpec
+from tools.db.models import ContentRun
 from tools.db.types import utcnow
+from tools.errors import Conflict, Invalid, NotFound
 from tools.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,12 @@ class ContentRuns:
         return self.settings.database_url
 
     def model_name(self) -> str:
-        """The generator model's name; a 503 saying how to configure one when there is none."""
+        """The generator model's name; NotConfigured, saying how to set one, when there is none."""
         if self.chat_model is not None:
             return "injected"
         spec = generator_spec(self.settings)
         if not spec:
-            raise ApiError(503, "generator_not_configured", NEEDS_A_MODEL)
+            raise GeneratorNotConfigured()
         return spec
 
     def context(self, concurrency: int) -> Context:
@@ -71,13 +72,10 @@ class ContentRuns:
         """Record a new run for a spec (checking the model first, so nothing half-starts)."""
         model = self.model_name()
         async with session_scope(self.database_url) as session:
-            spec = await session.get(CurriculumSpec, spec_id)
-            if spec is None:
-                raise ApiError(404, "spec_not_found", f"there is no curriculum spec {spec_id}")
+            spec = await spec_by_id(session, spec_id)
             busy = await active_run(session, spec_id)
             if busy is not None:
-                raise ApiError(
-                    409,
+                raise Conflict(
                     "spec_busy",
                     f"spec {spec_id} already has run {busy.id} ({busy.status}); finish or "
                     "review it first",
@@ -92,11 +90,20 @@ class ContentRuns:
             return run_view(run)
 
     async def get(self, run_id: str) -> ContentRun:
-        """A run's row; 404 when there is none."""
+        """A run's row; NotFound when there is none."""
         async with session_scope(self.database_url) as session:
             run = await session.get(ContentRun, run_id)
         if run is None:
-            raise ApiError(404, "run_not_found", f"there is no content run {run_id!r}")
+            raise NotFound("run_not_found", f"there is no content run {run_id!r}")
+        return run
+
+    async def in_review(self, run_id: str) -> ContentRun:
+        """A run's row when it waits for review; Conflict when it does not."""
+        run = await self.get(run_id)
+        if run.status != "review":
+            raise Conflict(
+                "run_not_in_review", f"run {run_id} is {run.status}, not waiting for review"
+            )
         return run
 
     async def drafts(self, run_id: str) -> list[dict[str, Any]]:
@@ -181,33 +188,28 @@ class ContentRuns:
         live = run_id in self._live
         if not (run.status == "failed" or (run.status == "running" and not live)):
             state = "running in this process" if live else run.status
-            raise ApiError(409, "run_not_resumable", f"run {run_id} is {state}")
+            raise Conflict("run_not_resumable", f"run {run_id} is {state}")
         silent = (utcnow() - run.updated_at).total_seconds()
         if run.status == "running" and silent < self.settings.content_stale_seconds:
             wait = self.settings.content_stale_seconds - silent
-            raise ApiError(
-                409,
+            raise Conflict(
                 "run_not_resumable",
                 f"run {run_id} is running in another process (last heard from {silent:.0f} s "
                 f"ago); if that process has stopped, resume it in {wait:.0f} s",
             )
         snapshot = await self.graph.aget_state({"configurable": {"thread_id": run_id}})
         if snapshot.values and not snapshot.next:
-            raise ApiError(409, "run_not_resumable", f"run {run_id} has nothing left to do")
+            raise Conflict("run_not_resumable", f"run {run_id} has nothing left to do")
         async with session_scope(self.database_url) as session:
             return run_view(await update_run(session, run_id, status="running"))
 
     async def review(self, run_id: str, decisions: list[Decision]) -> dict[str, Any]:
         """Apply reviewers' decisions by resuming the graph at its review interrupt."""
-        run = await self.get(run_id)
-        if run.status != "review":
-            raise ApiError(
-                409, "run_not_in_review", f"run {run_id} is {run.status}, not waiting for review"
-            )
+        await self.in_review(run_id)
         async with session_scope(self.database_url) as session:
             errors, _ = await check_decisions(session, run_id, decisions)
         if errors:
-            raise ApiError(422, "invalid_decisions", errors)
+            raise Invalid("invalid_decisions", errors)
         config = {"configurable": {"thread_id": run_id}}
         snapshot = await self.graph.aget_state(config)
         if not snapshot.interrupts:  # stopped between storing drafts and asking: get there
@@ -216,7 +218,7 @@ class ContentRuns:
         view = await self.run(run_id, Command(resume=answer))
         state = await self.graph.aget_state(config)
         if state.values.get("review_errors"):
-            raise ApiError(422, "invalid_decisions", state.values["review_errors"])
+            raise Invalid("invalid_decisions", state.values["review_errors"])
         return view
 
     def launch(self, run_id: str, work: Any) -> None:
@@ -231,12 +233,6 @@ class ContentRuns:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-    async def wait(self, run_id: str) -> None:
-        """Wait for this process's background task of a run, if any."""
-        task = self._live.get(run_id)
-        if task is not None:
-            await asyncio.gather(task, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

@@ -17,26 +17,22 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.cli_errors import DomainErrorGroup
 from api.content import ContentRuns, open_content
-from api.errors import ApiError
 from tools.content import schemas as registry
 from tools.content.drafts import Decision, check_decisions
 from tools.content.runs import list_runs, run_view
-from tools.content.specs import SpecError, create_spec, list_specs, read_spec_file, spec_view
+from tools.content.specs import create_spec, list_specs, read_spec_file, spec_view
 from tools.db import dispose_engines, session_scope
+from tools.errors import Invalid
 from tools.settings import get_settings
 
-app = typer.Typer(help="Generate exercises from curriculum specs.", no_args_is_help=True)
+app = typer.Typer(
+    cls=DomainErrorGroup, help="Generate exercises from curriculum specs.", no_args_is_help=True
+)
 specs_app = typer.Typer(help="Curriculum specs.", no_args_is_help=True)
 app.add_typer(specs_app, name="specs")
 console = Console()
-
-
-def _fail(message: Any) -> None:
-    lines = message if isinstance(message, list) else [message]
-    for line in lines:
-        console.print(f"[red]{line}[/red]", highlight=False)
-    raise typer.Exit(2)
 
 
 def _run(work: Awaitable[Any]) -> Any:
@@ -46,10 +42,7 @@ def _run(work: Awaitable[Any]) -> Any:
         finally:
             await dispose_engines()
 
-    try:
-        return asyncio.run(main())
-    except ApiError as exc:
-        _fail(exc.detail)
+    return asyncio.run(main())
 
 
 @specs_app.command("import")
@@ -64,10 +57,7 @@ def import_specs(files: list[Path] = typer.Argument(..., help="YAML spec files."
                     created.append(spec_view(await create_spec(session, spec)))
         return created
 
-    try:
-        created = _run(work())
-    except (SpecError, ValidationError, OSError) as exc:
-        _fail(str(exc))
+    created = _run(work())
     table = _spec_table(created)
     table.title = f"{len(created)} spec(s) imported"
     console.print(table)
@@ -102,7 +92,9 @@ def schemas_command(
     exported = registry.export()
     if kind:
         if kind not in exported:
-            _fail(f"unknown exercise type {kind!r}; known types: {', '.join(exported)}")
+            known = ", ".join(exported)
+            detail = f"unknown exercise type {kind!r}; known types: {known}"
+            raise Invalid("unknown_exercise_type", detail)
         exported = {kind: exported[kind]}
     typer.echo(json.dumps(exported, indent=2, ensure_ascii=False))
 
@@ -298,9 +290,7 @@ def review(
 
     async def work() -> dict | None:
         async with open_content(get_settings()) as runs:
-            run = await runs.get(run_id)
-            if run.status != "review":
-                _fail(f"run {run_id} is {run.status}, not waiting for review")
+            await runs.in_review(run_id)
             waiting = await runs.waiting(run_id)
             if approve_all:
                 decisions = [Decision(id=d["id"], action="approve") for d in waiting]

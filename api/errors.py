@@ -1,4 +1,4 @@
-"""JSON error bodies that name the problem."""
+"""JSON error bodies that name the problem, and the HTTP status of each kind of domain error."""
 
 from __future__ import annotations
 
@@ -7,9 +7,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tools.errors import Conflict, DomainError, Invalid, NotConfigured, NotFound, lookup
+
+HTTP_STATUS: dict[type[DomainError], int] = {
+    DomainError: 400,
+    Invalid: 422,
+    NotFound: 404,
+    Conflict: 409,
+    NotConfigured: 503,
+}
+
 
 class ApiError(Exception):
-    """An error answered as {"error": code, "detail": message} with an HTTP status."""
+    """An HTTP-only error (auth, signatures, request shape) answered with its own status."""
 
     def __init__(self, status: int, code: str, detail: str | list) -> None:
         super().__init__(detail)
@@ -19,6 +29,11 @@ class ApiError(Exception):
 def error_response(status: int, code: str, detail: str | list) -> JSONResponse:
     """The JSON response for an error."""
     return JSONResponse({"error": code, "detail": detail}, status_code=status)
+
+
+def http_status(error: DomainError) -> int:
+    """The HTTP status for a domain error's kind."""
+    return lookup(HTTP_STATUS, error)
 
 
 def validation_details(errors: list[dict]) -> list[dict]:
@@ -35,6 +50,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return error_response(http_status(exc), exc.code, exc.detail)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

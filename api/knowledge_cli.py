@@ -9,12 +9,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from knowledge.documents import DocumentError
+from api.cli_errors import DomainErrorGroup
 from knowledge.ingest import DEFAULT_TENANT, count_chunks, read_paths
-from knowledge.store import IngestReport, KnowledgeError, KnowledgeStore, store_from_settings
+from knowledge.store import IngestReport, KnowledgeStore, store_from_settings
 from tools.settings import get_settings
 
-app = typer.Typer(help="Knowledge bases for retrieval (RAG).", no_args_is_help=True)
+app = typer.Typer(
+    cls=DomainErrorGroup, help="Knowledge bases for retrieval (RAG).", no_args_is_help=True
+)
 console = Console()
 
 TENANT = typer.Option(DEFAULT_TENANT, "--tenant", "-t", help="Tenant that owns the knowledge base.")
@@ -22,11 +24,6 @@ TENANT = typer.Option(DEFAULT_TENANT, "--tenant", "-t", help="Tenant that owns t
 
 def _store() -> KnowledgeStore:
     return store_from_settings(get_settings())
-
-
-def _fail(message: str) -> None:
-    console.print(f"[red]{message}[/red]")
-    raise typer.Exit(2)
 
 
 def print_report(report: IngestReport) -> None:
@@ -49,31 +46,28 @@ def ingest(
 ) -> None:
     """Add or update documents (unchanged files are skipped), or remove them with --delete."""
     store = _store()
-    try:
-        if delete:
-            sources = [p.name if p.exists() and p.is_file() else str(p) for p in paths]
-            print_report(store.delete_sources(tenant, kb, sources))
-            return
-        documents = read_paths(paths)
-        total = count_chunks(documents)
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
+    if delete:
+        sources = [p.name if p.exists() and p.is_file() else str(p) for p in paths]
+        print_report(store.delete_sources(tenant, kb, sources))
+        return
+    documents = read_paths(paths)
+    total = count_chunks(documents)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"Embedding into {tenant}/{kb}", total=total)
+        report = store.ingest(
+            tenant,
+            kb,
+            documents,
+            level=level,
+            language=language,
+            progress=lambda n: bar.advance(task, n),
         )
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task(f"Embedding into {tenant}/{kb}", total=total)
-            report = store.ingest(
-                tenant,
-                kb,
-                documents,
-                level=level,
-                language=language,
-                progress=lambda n: bar.advance(task, n),
-            )
-    except (DocumentError, KnowledgeError) as exc:
-        _fail(str(exc))
     print_report(report)
 
 
@@ -85,10 +79,7 @@ def list_knowledge(
     """List knowledge bases, or the sources of one."""
     store = _store()
     if kb:
-        try:
-            sources = store.sources(tenant or DEFAULT_TENANT, kb)
-        except KnowledgeError as exc:
-            _fail(str(exc))
+        sources = store.sources(tenant or DEFAULT_TENANT, kb)
         table = Table("source", "title", "level", "chunks")
         for source in sources:
             table.add_row(source.source, source.title, source.level, str(source.chunks))
@@ -108,10 +99,7 @@ def search(
     k: int = typer.Option(5, "-k", help="How many passages."),
 ) -> None:
     """Show the passages a question retrieves, with their scores."""
-    try:
-        passages = _store().search(query, tenant=tenant, knowledge_bases=kb, level=level, k=k)
-    except KnowledgeError as exc:
-        _fail(str(exc))
+    passages = _store().search(query, tenant=tenant, knowledge_bases=kb, level=level, k=k)
     if not passages:
         console.print("No passages found.")
     table = Table("score", "citation", "text")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from tools.errors import Invalid
+
 SUPPORTED_SUFFIXES = {
     ".md": "markdown",
     ".markdown": "markdown",
@@ -22,8 +24,11 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-class DocumentError(ValueError):
+class DocumentError(Invalid):
     """A file that cannot be read as a knowledge document."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("invalid", detail)
 
 
 @dataclass

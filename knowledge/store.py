@@ -19,6 +19,7 @@ from knowledge.bm25 import BM25Index
 from knowledge.chunking import chunk_document
 from knowledge.documents import Document
 from knowledge.embeddings import embedding_slug, load_embeddings
+from tools.errors import DomainError, Invalid, NotFound
 
 CEFR_LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"]
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
@@ -28,14 +29,28 @@ SEARCH_MODES = ("hybrid", "dense", "bm25")
 FUSION_DEPTH = 20
 
 
-class KnowledgeError(ValueError):
-    """A bad tenant, knowledge base or source name, or a missing knowledge base."""
+class KnowledgeError(DomainError):
+    """A request the knowledge store refuses; the subclass says whether it is bad or missing."""
+
+
+class BadKnowledgeRequest(KnowledgeError, Invalid):
+    """A bad tenant or knowledge-base name, or an unknown search mode."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("invalid", detail)
+
+
+class KnowledgeBaseNotFound(KnowledgeError, NotFound):
+    """The tenant has no knowledge base of that name."""
+
+    def __init__(self, tenant: str, kb: str) -> None:
+        super().__init__("not_found", f"knowledge base {kb!r} of tenant {tenant!r} does not exist")
 
 
 def check_name(kind: str, value: str) -> str:
     """Tenant and knowledge-base names: lowercase letters, digits, - and _."""
     if not _NAME.match(value or ""):
-        raise KnowledgeError(
+        raise BadKnowledgeRequest(
             f"{kind} {value!r} is not valid: use 1-48 lowercase letters, digits, '-' or '_', "
             "starting with a letter or digit"
         )
@@ -176,7 +191,7 @@ class KnowledgeStore:
         """The files in a knowledge base with their chunk counts."""
         collection = self._collection(tenant, kb)
         if collection is None:
-            raise KnowledgeError(f"knowledge base {kb!r} of tenant {tenant!r} does not exist")
+            raise KnowledgeBaseNotFound(tenant, kb)
         metas = collection.get(include=["metadatas"])["metadatas"] or []
         by_source: dict[str, SourceInfo] = {}
         for meta in metas:
@@ -289,7 +304,7 @@ class KnowledgeStore:
         """Every chunk of a knowledge base as (id, text, metadata)."""
         collection = self._collection(tenant, kb)
         if collection is None:
-            raise KnowledgeError(f"knowledge base {kb!r} of tenant {tenant!r} does not exist")
+            raise KnowledgeBaseNotFound(tenant, kb)
         found = collection.get(include=["documents", "metadatas"])
         return list(zip(found["ids"], found["documents"], found["metadatas"], strict=True))
 
@@ -298,7 +313,7 @@ class KnowledgeStore:
         report = IngestReport()
         collection = self._collection(tenant, kb)
         if collection is None:
-            raise KnowledgeError(f"knowledge base {kb!r} of tenant {tenant!r} does not exist")
+            raise KnowledgeBaseNotFound(tenant, kb)
         with self._lock:
             self._lexical.pop(collection.name, None)
             for source in sources:
@@ -379,7 +394,8 @@ class KnowledgeStore:
         """
         check_name("tenant", tenant)
         if mode not in SEARCH_MODES:
-            raise KnowledgeError(f"search mode {mode!r} is not one of {', '.join(SEARCH_MODES)}")
+            modes = ", ".join(SEARCH_MODES)
+            raise BadKnowledgeRequest(f"search mode {mode!r} is not one of {modes}")
         collections = [c for kb in knowledge_bases if (c := self._collection(tenant, kb))]
         if not collections or not query.strip():
             return []

@@ -7,13 +7,11 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_admin
 from api.content import ContentRuns
-from api.errors import ApiError
 from tools.content import schemas
 from tools.content.drafts import Decision
 from tools.content.runs import list_runs, run_view
-from tools.content.specs import SpecError, SpecIn, create_spec, list_specs, spec_view
+from tools.content.specs import SpecIn, create_spec, list_specs, spec_by_id, spec_view
 from tools.db import session_scope
-from tools.db.models import CurriculumSpec
 
 router = APIRouter(prefix="/v1/content", tags=["content"], dependencies=[Depends(require_admin)])
 
@@ -47,11 +45,8 @@ async def get_schemas() -> dict:
 @router.post("/specs", status_code=201)
 async def post_spec(body: SpecIn, request: Request) -> dict:
     """Create a curriculum spec (its course and lesson must exist)."""
-    try:
-        async with session_scope(request.app.state.settings.database_url) as session:
-            return spec_view(await create_spec(session, body))
-    except SpecError as exc:
-        raise ApiError(422, "invalid_spec", str(exc)) from exc
+    async with session_scope(request.app.state.settings.database_url) as session:
+        return spec_view(await create_spec(session, body))
 
 
 @router.get("/specs")
@@ -65,10 +60,7 @@ async def get_specs(request: Request) -> dict:
 async def get_spec(spec_id: int, request: Request) -> dict:
     """One spec."""
     async with session_scope(request.app.state.settings.database_url) as session:
-        row = await session.get(CurriculumSpec, spec_id)
-    if row is None:
-        raise ApiError(404, "spec_not_found", f"there is no curriculum spec {spec_id}")
-    return spec_view(row)
+        return spec_view(await spec_by_id(session, spec_id))
 
 
 @router.post("/runs", status_code=202)

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field, model_validator
 
 from api.auth import require_admin
-from api.errors import ApiError
 from knowledge.documents import Document, DocumentError, parse_document
 from knowledge.ingest import DEFAULT_TENANT
-from knowledge.store import KnowledgeError, KnowledgeStore, store_from_settings
+from knowledge.store import KnowledgeBaseNotFound, KnowledgeStore, store_from_settings
+from tools.errors import NotFound
 
 router = APIRouter(
     prefix="/v1/knowledge", tags=["knowledge"], dependencies=[Depends(require_admin)]
@@ -69,11 +69,6 @@ def _store(request: Request) -> KnowledgeStore:
     return store_from_settings(request.app.state.settings)
 
 
-def _bad(exc: Exception) -> ApiError:
-    missing = "does not exist" in str(exc)
-    return ApiError(404 if missing else 422, "not_found" if missing else "invalid", str(exc))
-
-
 @router.get("")
 async def list_knowledge_bases(request: Request, tenant: str | None = Query(None)) -> dict:
     """The knowledge bases (of one tenant, when given) and their chunk counts."""
@@ -84,54 +79,42 @@ async def list_knowledge_bases(request: Request, tenant: str | None = Query(None
 @router.get("/{kb}/sources")
 async def list_sources(kb: str, request: Request, tenant: str = TENANT) -> dict:
     """The files of a knowledge base."""
-    try:
-        sources = await asyncio.to_thread(_store(request).sources, tenant, kb)
-    except KnowledgeError as exc:
-        raise _bad(exc) from exc
+    sources = await asyncio.to_thread(_store(request).sources, tenant, kb)
     return {"tenant": tenant, "knowledge_base": kb, "sources": [s.__dict__ for s in sources]}
 
 
 @router.post("/{kb}/documents")
 async def ingest_documents(kb: str, body: IngestIn, request: Request) -> dict:
     """Add or replace documents (unchanged ones are skipped); all are parsed before any write."""
-    try:
-        documents: list[Document] = [
-            parse_document(d.source, d.raw(), d.format) for d in body.documents
-        ]
-        report = await asyncio.to_thread(
-            _store(request).ingest,
-            body.tenant,
-            kb,
-            documents,
-            level=body.level,
-            language=body.language,
-        )
-    except (DocumentError, KnowledgeError) as exc:
-        raise _bad(exc) from exc
+    documents: list[Document] = [
+        parse_document(d.source, d.raw(), d.format) for d in body.documents
+    ]
+    report = await asyncio.to_thread(
+        _store(request).ingest,
+        body.tenant,
+        kb,
+        documents,
+        level=body.level,
+        language=body.language,
+    )
     return {"tenant": body.tenant, "knowledge_base": kb, **report.as_dict()}
 
 
 @router.delete("/{kb}/sources/{source:path}")
 async def delete_source(kb: str, source: str, request: Request, tenant: str = TENANT) -> dict:
     """Remove one source and all its chunks."""
-    try:
-        report = await asyncio.to_thread(_store(request).delete_sources, tenant, kb, [source])
-    except KnowledgeError as exc:
-        raise _bad(exc) from exc
+    report = await asyncio.to_thread(_store(request).delete_sources, tenant, kb, [source])
     if not report.deleted:
-        raise ApiError(404, "not_found", f"source {source!r} is not in knowledge base {kb!r}")
+        raise NotFound("not_found", f"source {source!r} is not in knowledge base {kb!r}")
     return {"tenant": tenant, "knowledge_base": kb, **report.as_dict()}
 
 
 @router.delete("/{kb}")
 async def drop_knowledge_base(kb: str, request: Request, tenant: str = TENANT) -> dict:
     """Delete a whole knowledge base."""
-    try:
-        dropped = await asyncio.to_thread(_store(request).drop, tenant, kb)
-    except KnowledgeError as exc:
-        raise _bad(exc) from exc
+    dropped = await asyncio.to_thread(_store(request).drop, tenant, kb)
     if not dropped:
-        raise ApiError(404, "not_found", f"knowledge base {kb!r} of tenant {tenant!r} not found")
+        raise NotFound("not_found", f"knowledge base {kb!r} of tenant {tenant!r} not found")
     return {"tenant": tenant, "knowledge_base": kb, "deleted": True}
 
 
@@ -139,17 +122,14 @@ async def drop_knowledge_base(kb: str, request: Request, tenant: str = TENANT) -
 async def search(kb: str, body: SearchIn, request: Request) -> dict:
     """The passages a query retrieves, best first, with their scores and citations."""
     store = _store(request)
-    try:
-        if not await asyncio.to_thread(store.exists, body.tenant, kb):
-            raise KnowledgeError(f"knowledge base {kb!r} of tenant {body.tenant!r} does not exist")
-        passages = await asyncio.to_thread(
-            store.search,
-            body.query,
-            tenant=body.tenant,
-            knowledge_bases=[kb],
-            level=body.level,
-            k=body.k,
-        )
-    except KnowledgeError as exc:
-        raise _bad(exc) from exc
+    if not await asyncio.to_thread(store.exists, body.tenant, kb):
+        raise KnowledgeBaseNotFound(body.tenant, kb)
+    passages = await asyncio.to_thread(
+        store.search,
+        body.query,
+        tenant=body.tenant,
+        knowledge_bases=[kb],
+        level=body.level,
+        k=body.k,
+    )
     return {"passages": [p.__dict__ | {"citation": p.citation} for p in passages]}

@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic.json_schema import SkipJsonSchema
 
 from graphs.fields import from_settings
+from tools.errors import NotConfigured
 from tools.models import load_chat_model
 from tools.settings import Settings
 
@@ -19,11 +20,11 @@ NEEDS_A_MODEL = (
 )
 
 
-class GeneratorNotConfigured(RuntimeError):
+class GeneratorNotConfigured(NotConfigured):
     """No generator model is configured; the message says how to configure one."""
 
     def __init__(self) -> None:
-        super().__init__(NEEDS_A_MODEL)
+        super().__init__("generator_not_configured", NEEDS_A_MODEL)
 
 
 def generator_spec(settings: Settings) -> str | None:

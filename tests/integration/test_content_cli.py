@@ -1,4 +1,4 @@
-"""`lingograph content` in real processes: import, no-model refusal, a killed run resumed."""
+"""`lingograph content` in real processes: import, refusals, a killed run resumed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from api.checkpointer import open_checkpointer
 from api.content import open_content
-from api.errors import ApiError
 from graphs.content.graph import builder
 from tests.content_support import make_spec, run_exercises, spec_status
 from tests.fake_generator import DraftPlan, openai_responder
@@ -22,6 +21,7 @@ from tests.fake_openai import fake_openai
 from tests.integration.test_crash_recovery import processes, wait_for
 from tools.db import session_scope
 from tools.db.models import ContentRun, CurriculumSpec
+from tools.errors import Conflict
 from tools.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ async def test_import_then_generate_without_a_model_changes_nothing(database_url
     refused = await asyncio.to_thread(
         lingograph, "content", "generate", "--spec", str(spec_id), env=env
     )
-    assert refused.returncode == 2
+    assert refused.returncode == 5  # NotConfigured
     message = " ".join(refused.stdout.split())
     assert "content generation needs a chat model" in message
     assert "LINGOGRAPH_GENERATOR_MODEL" in message and "OPENAI_BASE_URL" in message
@@ -78,6 +78,20 @@ async def test_import_then_generate_without_a_model_changes_nothing(database_url
         lingograph, "content", "schemas", "--type", "word_order", env=env
     )
     assert '"word_order"' in schemas.stdout and '"tokens"' in schemas.stdout
+
+
+async def test_refusals_exit_with_their_kind_s_code_and_say_why(database_url):
+    env = cli_env(database_url)
+    cases = [
+        (["content", "review", "content-nope"], 3, "there is no content run 'content-nope'"),
+        (["content", "resume", "content-nope"], 5, "content generation needs a chat model"),
+        (["content", "schemas", "--type", "essay"], 2, "unknown exercise type 'essay'"),
+        (["content", "specs", "import", "missing.yaml"], 2, "No such file or directory"),
+    ]
+    for args, code, message in cases:
+        refused = await asyncio.to_thread(lingograph, *args, env=env)
+        assert refused.returncode == code, refused.stdout + refused.stderr
+        assert message in " ".join(refused.stdout.split())
 
 
 async def finished_slots(graph, run_id: str) -> set[int]:
@@ -122,7 +136,7 @@ async def test_a_killed_generate_resumes_without_regenerating_finished_slots(dat
                 content_stale_seconds=2,
             )
             async with open_content(settings) as others:
-                with pytest.raises(ApiError, match="running in another process"):
+                with pytest.raises(Conflict, match="running in another process"):
                     await others.reopen(await run_of(database_url, spec_id))
             process.send_signal(signal.SIGKILL)
             process.wait(10)
@@ -184,6 +198,9 @@ async def test_interactive_review_approves_rejects_and_skips(database_url):
     assert f"Run {run_id}: published" in done.stdout
     statuses = [r.status for r in await run_exercises(database_url, run_id)]
     assert statuses == ["published", "rejected", "published"]
+    again = await asyncio.to_thread(lingograph, "content", "review", run_id, env=env)
+    assert again.returncode == 4  # Conflict
+    assert f"run {run_id} is published, not waiting for review" in " ".join(again.stdout.split())
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tools.content.schemas import REGISTRY
 from tools.content.validator import schema_findings
 from tools.db.models import Course, CurriculumSpec, Lesson
+from tools.errors import Invalid, NotFound
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 MAX_EXERCISES = 500
 
 
-class SpecError(ValueError):
+class SpecError(Invalid):
     """A spec that cannot be created, with the reason in words."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("invalid_spec", detail)
 
 
 class SpecIn(BaseModel):
@@ -67,6 +71,8 @@ def read_spec_file(path: Path) -> list[SpecIn]:
     """The specs in a YAML file: one mapping, or a `specs:` list of them."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SpecError(str(exc)) from exc
     except yaml.YAMLError as exc:
         raise SpecError(f"{path}: not valid YAML: {exc}") from exc
     items = data.get("specs") if isinstance(data, dict) and "specs" in data else [data]
@@ -80,6 +86,14 @@ def read_spec_file(path: Path) -> list[SpecIn]:
             problems = "; ".join(schema_findings(exc.errors()))
             raise SpecError(f"{path}: spec {number}: {problems}") from exc
     return specs
+
+
+async def spec_by_id(session: AsyncSession, spec_id: int) -> CurriculumSpec:
+    """The spec with this id; NotFound when there is none."""
+    spec = await session.get(CurriculumSpec, spec_id)
+    if spec is None:
+        raise NotFound("spec_not_found", f"there is no curriculum spec {spec_id}")
+    return spec
 
 
 async def create_spec(session: AsyncSession, spec: SpecIn) -> CurriculumSpec:
