@@ -130,6 +130,16 @@ def serve(
     )
 
 
+def served_url(host: str, port: int) -> str:
+    """Where a client on this machine reaches `lingograph serve` bound to host:port."""
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"  # a wildcard bind is not an address a client can connect to
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _show(replies: list[dict]) -> list[dict]:
     buttons: list[dict] = []
     for message in replies:
@@ -145,10 +155,13 @@ def _show(replies: list[dict]) -> list[dict]:
 @app.command()
 def chat(
     user: str = typer.Option(None, help="Your learner id (default: cli-<login>)."),
-    url: str = typer.Option("http://127.0.0.1:8000", help="The Lingograph server."),
+    url: str = typer.Option(None, help="The Lingograph server (default: from HOST and PORT)."),
 ) -> None:
     """Chat with the tutor in the terminal (type /quit to leave)."""
     user = user or f"cli-{getpass.getuser()}"
+    if not url:
+        settings = get_settings()
+        url = served_url(settings.host, settings.port)
     console.print(f"Chatting as [bold]{user}[/bold] with {url}. Type /quit to leave.")
     buttons: list[dict] = []
     with httpx.Client(base_url=url, timeout=120) as client:
