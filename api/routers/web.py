@@ -13,13 +13,23 @@ from api.errors import ApiError, validation_details
 from channels import web
 
 router = APIRouter(tags=["web"])
-PAGE = Path(__file__).resolve().parent.parent / "static" / "index.html"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PAGE = STATIC / "index.html"
+ICON = STATIC / "favicon.ico"
 
 
 @router.get("/", include_in_schema=False)
 async def page() -> FileResponse:
     """The chat page."""
     return FileResponse(PAGE, media_type="text/html")
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    """The site icon, for browsers that ask for /favicon.ico whatever the page links."""
+    return FileResponse(
+        ICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.post("/v1/web/messages")
