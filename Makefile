@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `lingograph` keeps its SQLite file and Chroma folder (DATA_DIR, as the app reads it).
+DATA := $(or $(DATA_DIR),data)
 
-.PHONY: run test install migrate seed serve postgres lint clean
+.PHONY: run test install migrate seed serve postgres lint reset clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,5 +36,9 @@ test: install postgres
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-clean:
-	rm -rf $(VENV) data/*.db data/*.db-* .pytest_cache
+# Learners, progress and embedded notes go; data/.gitkeep and the tests' Chroma cache stay.
+reset:
+	rm -rf $(DATA)/lingograph.db $(DATA)/lingograph.db-* $(DATA)/chroma
+
+clean: reset
+	rm -rf $(VENV) .pytest_cache

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from api.content_cli import app as content_app
 from api.knowledge_cli import app as knowledge_app
+from api.progress import embedding_progress
 from evals.cli import app as eval_app
 from tools.db.url import masked
 from tools.settings import get_settings
@@ -56,21 +57,34 @@ def seed() -> None:
     report = asyncio.run(run_seed(get_settings().database_url))
     console.print(
         f"[green]Seeded[/green] course {report.course}: {report.lessons} lessons, "
-        f"{report.exercises_added} exercises added, {report.exercises_updated} updated, "
-        f"{report.placement} placement questions, {report.vocabulary} words"
+        f"{report.exercises} exercises, {report.placement} placement questions, "
+        f"{report.vocabulary} words ({report.exercises_added} exercises and questions added, "
+        f"{report.exercises_updated} updated)"
     )
     seed_knowledge_bases()
 
 
 def seed_knowledge_bases() -> None:
-    """Sync the shipped knowledge bases (only new or changed files are embedded)."""
-    from knowledge.ingest import seed_knowledge
+    """Sync the shipped knowledge bases, with a progress bar while new or changed notes embed."""
+    from knowledge.ingest import apply_sync, plan_seed
     from knowledge.store import store_from_settings
 
-    console.print("Syncing the knowledge bases (the first run embeds every note: about a minute)")
-    for kb, report in seed_knowledge(store_from_settings(get_settings())).items():
+    store = store_from_settings(get_settings())
+    for plan in plan_seed(store):
+        notes = len(plan.documents)
+        if plan.up_to_date:
+            console.print(f"[green]Knowledge[/green] {plan.kb}: up to date ({notes} notes)")
+            continue
+        total = plan.chunks_to_embed()
+        if total:
+            console.print(
+                f"Knowledge {plan.kb}: embedding {len(plan.pending)} of {notes} notes "
+                f"({total} chunks)"
+            )
+        with embedding_progress(console, plan.kb, total) as advance:
+            report = apply_sync(store, plan, advance)
         console.print(
-            f"[green]Knowledge[/green] {kb}: {len(report.added)} added, "
+            f"[green]Knowledge[/green] {plan.kb}: {len(report.added)} added, "
             f"{len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
             f"{len(report.deleted)} deleted"
         )
@@ -121,6 +135,16 @@ def serve(
     )
 
 
+def served_url(host: str, port: int) -> str:
+    """Where a client on this machine reaches `lingograph serve` bound to host:port."""
+    host = host.strip("[]")
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"  # a wildcard bind is not an address a client can connect to
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def _show(replies: list[dict]) -> list[dict]:
     buttons: list[dict] = []
     for message in replies:
@@ -136,10 +160,13 @@ def _show(replies: list[dict]) -> list[dict]:
 @app.command()
 def chat(
     user: str = typer.Option(None, help="Your learner id (default: cli-<login>)."),
-    url: str = typer.Option("http://127.0.0.1:8000", help="The Lingograph server."),
+    url: str = typer.Option(None, help="The Lingograph server (default: from HOST and PORT)."),
 ) -> None:
     """Chat with the tutor in the terminal (type /quit to leave)."""
     user = user or f"cli-{getpass.getuser()}"
+    if not url:
+        settings = get_settings()
+        url = served_url(settings.host, settings.port)
     console.print(f"Chatting as [bold]{user}[/bold] with {url}. Type /quit to leave.")
     buttons: list[dict] = []
     with httpx.Client(base_url=url, timeout=120) as client:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from api.cli_errors import DomainErrorGroup
+from api.progress import embedding_progress
 from knowledge.ingest import DEFAULT_TENANT, count_chunks, read_paths
 from knowledge.store import IngestReport, KnowledgeStore, store_from_settings
 from tools.settings import get_settings
@@ -51,22 +51,10 @@ def ingest(
         print_report(store.delete_sources(tenant, kb, sources))
         return
     documents = read_paths(paths)
-    total = count_chunks(documents)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(f"Embedding into {tenant}/{kb}", total=total)
+    total = count_chunks(store.needs_embedding(tenant, kb, documents))
+    with embedding_progress(console, f"Embedding into {tenant}/{kb}", total) as advance:
         report = store.ingest(
-            tenant,
-            kb,
-            documents,
-            level=level,
-            language=language,
-            progress=lambda n: bar.advance(task, n),
+            tenant, kb, documents, level=level, language=language, progress=advance
         )
     print_report(report)
 

@@ -23,6 +23,7 @@ class SeedReport:
 
     course: str
     lessons: int = 0
+    exercises: int = 0
     exercises_added: int = 0
     exercises_updated: int = 0
     placement: int = 0
@@ -128,6 +129,7 @@ async def seed_course(session: AsyncSession, folder: Path = STARTER_COURSE) -> S
             await _upsert_exercise(
                 session, course, lesson, exercise, position, "lesson", lesson.level, report
             )
+            report.exercises += 1
     placement = folder / "placement.yaml"
     if placement.exists():
         for position, question in enumerate(_read(placement)["questions"], 1):

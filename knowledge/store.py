@@ -209,6 +209,21 @@ class KnowledgeStore:
                 info.chunks += 1
         return sorted(by_source.values(), key=lambda s: s.source)
 
+    def stored_hashes(self, tenant: str, kb: str) -> dict[str, set[str]]:
+        """Each stored source's content hashes (two while a replacement is half done)."""
+        collection = self._collection(tenant, kb)
+        if collection is None:
+            return {}
+        hashes: dict[str, set[str]] = {}
+        for meta in collection.get(include=["metadatas"])["metadatas"] or []:
+            hashes.setdefault(meta["source"], set()).add(meta["content_hash"])
+        return hashes
+
+    def needs_embedding(self, tenant: str, kb: str, documents: list[Document]) -> list[Document]:
+        """The documents `ingest` would embed: new ones and changed ones, without embedding."""
+        stored = self.stored_hashes(tenant, kb)
+        return [d for d in documents if not _unchanged(stored.get(d.source, set()), d)]
+
     def ingest(
         self,
         tenant: str,
@@ -227,7 +242,7 @@ class KnowledgeStore:
             for document in documents:
                 existing = collection.get(where={"source": document.source}, include=["metadatas"])
                 hashes = {m["content_hash"] for m in existing["metadatas"] or []}
-                if hashes == {document.content_hash}:
+                if _unchanged(hashes, document):
                     report.unchanged.append(document.source)
                     continue
                 written = self._write(collection, tenant, kb, document, level, language, progress)
@@ -448,6 +463,11 @@ def fuse(rankings: list[list[tuple]], k: int = 60) -> list[tuple]:
             scores[hit[0]] = scores.get(hit[0], 0.0) + 1.0 / (k + rank)
             hits.setdefault(hit[0], hit)
     return [hits[pid] for pid in sorted(scores, key=scores.get, reverse=True)]
+
+
+def _unchanged(hashes: set[str], document: Document) -> bool:
+    """Whether a source's stored chunks are all of this very content (so ingest skips it)."""
+    return hashes == {document.content_hash}
 
 
 def _visible(meta: dict, tenant: str, levels: list[str] | None) -> bool:

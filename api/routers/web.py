@@ -14,12 +14,21 @@ from tools.resources import packaged
 
 router = APIRouter(tags=["web"])
 PAGE = packaged("api", "static", "index.html")
+ICON = packaged("api", "static", "favicon.ico")
 
 
 @router.get("/", include_in_schema=False)
 async def page() -> FileResponse:
     """The chat page."""
     return FileResponse(PAGE, media_type="text/html")
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> FileResponse:
+    """The site icon, for browsers that ask for /favicon.ico whatever the page links."""
+    return FileResponse(
+        ICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.post("/v1/web/messages")

@@ -102,6 +102,19 @@ async def test_chat_page_is_served(server):
     assert "/v1/web/messages" in page.text
 
 
+async def test_the_page_and_favicon_ico_show_an_icon(sqlite_url):
+    running = Server(sqlite_url)
+    await running.start()
+    try:
+        icon = await running.client.get("/favicon.ico")
+        page = await running.client.get("/")
+    finally:
+        await running.stop()
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/")
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file, not an HTML error page
+    assert '<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,' in page.text
+
+
 async def test_thread_storage_stays_bounded(server):
     learner = web_learner(server, "long-talker")
     for message in ["hi", "es", "en", "scratch", "lesson", "help", "progress", "hint", "skip"] * 2:
