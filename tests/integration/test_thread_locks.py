@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 import psycopg
 import pytest
 
-from api.checkpointer import postgres_conninfo
 from api.runner import Runner
 from api.thread_locks import KEY_PREFIX, ThreadLocks
 from tests.integration.test_runner import message, slow_echo, wait_until
+from tools.db.url import libpq_conninfo
 from tools.learners import thread_id_for
 
 
@@ -21,7 +21,7 @@ from tools.learners import thread_id_for
 async def lock_waiters(postgres_url: str) -> AsyncIterator[Callable[[str], Awaitable[int]]]:
     """A probe: how many sessions PostgreSQL shows waiting for a thread's advisory lock."""
     async with await psycopg.AsyncConnection.connect(
-        postgres_conninfo(postgres_url), autocommit=True
+        libpq_conninfo(postgres_url), autocommit=True
     ) as conn:
 
         async def count(thread_id: str) -> int:
