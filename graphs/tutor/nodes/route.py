@@ -10,7 +10,7 @@ from langgraph.types import Command
 from graphs.tutor.context import Context
 from graphs.tutor.intents import TUTOR, asks_instead_of_answering, classify, looks_like_question
 from graphs.tutor.nodes.common import current_item, db
-from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
+from graphs.tutor.nodes.onboarding_answers import SKIP_PLACEMENT
 from graphs.tutor.prompts import CLASSIFIER
 from graphs.tutor.state import State
 from tools.course import load_item
