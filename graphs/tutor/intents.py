@@ -1,35 +1,70 @@
-"""Rules-based intent classification: commands first, then a pending exercise, then patterns."""
+"""The tutor's intents, and the rules that classify a message (commands, then patterns)."""
 
 from __future__ import annotations
 
 import re
-from typing import Literal
 
+from graphs.intents import Intent, registry
 from tools.text import normalize, words
 
-Intent = Literal[
-    "greeting",
-    "onboarding",
-    "lesson",
-    "answer",
-    "skip",
-    "hint",
-    "explain",
-    "review",
-    "progress",
-    "practice",
-    "question",
-    "settings",
-    "upgrade",
-    "help",
-    "stop",
-    "affirm",
-    "unknown",
-]
-INTENTS: tuple[str, ...] = Intent.__args__
+# The tutor's intents, declared once: the router, the graph's wiring, the finish node's reminder
+# and the model classifier's schema and prompt all derive from this.
+TUTOR = registry(
+    [
+        Intent("attachment", "attachment", "sends a picture, voice note or file", side=True),
+        Intent("greeting", "greet", "says hello", side=True, model=True),
+        Intent("onboarding", "onboarding", "is choosing languages or a starting level"),
+        Intent("lesson", "lesson", "wants to start or continue a lesson", model=True),
+        Intent("answer", "grade", "answers the exercise waiting for an answer"),
+        Intent("skip", "grade", "gives up on the waiting exercise and wants its answer"),
+        Intent("hint", "hint", "asks for a clue to the waiting exercise"),
+        Intent("explain", "explain", "asks why their last answer was right or wrong", side=True),
+        Intent("review", "review", "wants to review words or past mistakes", model=True),
+        Intent(
+            "progress",
+            "progress",
+            "asks about their progress, stats or streak",
+            side=True,
+            model=True,
+        ),
+        Intent(
+            "practice",
+            "practice",
+            "wants free conversation, or writes to chat in {target}",
+            side=True,
+            model=True,
+        ),
+        Intent(
+            "question",
+            "question",
+            "asks about grammar, vocabulary, meaning or usage",
+            side=True,
+            model=True,
+        ),
+        Intent(
+            "settings",
+            "settings",
+            "wants to change level, language or timezone",
+            side=True,
+            model=True,
+        ),
+        Intent("upgrade", "upgrade", "asks about premium or paying", side=True, model=True),
+        Intent("help", "help", "asks what the bot can do", side=True, model=True),
+        Intent("stop", "stop", "wants no more messages", model=True),
+        # The router turns a bare "yes" into what the last reply offered (a lesson by default).
+        Intent("affirm", None, "says yes to what the last reply offered", side=True),
+        Intent(
+            "unknown",
+            "practice",
+            "none of these (off-topic, abusive or unreadable)",
+            side=True,
+            model=True,
+        ),
+    ]
+)
 
 # Exact commands: recognised whatever else is going on (except mid-onboarding, see route).
-COMMANDS: dict[str, Intent] = {
+COMMANDS: dict[str, str] = {
     **dict.fromkeys(["help", "menu", "commands", "ayuda", "?"], "help"),
     **dict.fromkeys(["stop", "unsubscribe", "stopall", "cancel reminders"], "stop"),
     **dict.fromkeys(["progress", "stats", "my progress", "progreso", "streak"], "progress"),
@@ -67,7 +102,7 @@ COMMANDS: dict[str, Intent] = {
     ),
 }
 # While an exercise waits for an answer, these words are about the exercise, not answers.
-EXERCISE_COMMANDS: dict[str, Intent] = {
+EXERCISE_COMMANDS: dict[str, str] = {
     **dict.fromkeys(
         [
             "skip",
@@ -102,7 +137,7 @@ _SETTINGS = re.compile(
     r"(?:\s+(?:to|is))?\s+\S+"
 )
 # Whole-message questions about the session itself, safe to take while an exercise waits.
-_PENDING_ASIDES: list[tuple[Intent, re.Pattern[str]]] = [
+_PENDING_ASIDES: list[tuple[str, re.Pattern[str]]] = [
     ("progress", re.compile(r"^(?:how am i doing|show (?:me )?my progress)\b")),
     ("help", re.compile(r"^(?:how does this work|what can you do)\b")),
 ]
@@ -115,7 +150,7 @@ _MID_EXERCISE_QUESTION = re.compile(
     r"cómo se dice|como se dice)\b"
 )
 
-PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("stop", re.compile(r"\b(?:unsubscribe|stop (?:sending|messaging|reminders))\b")),
     ("help", re.compile(r"\b(?:help|what can you do|how does this work|how do i use)\b")),
     (
@@ -165,6 +200,9 @@ PATTERNS: list[tuple[Intent, re.Pattern[str]]] = [
         ),
     ),
 ]
+TUTOR.check(
+    [*COMMANDS.values(), *EXERCISE_COMMANDS.values(), *dict(_PENDING_ASIDES), *dict(PATTERNS)]
+)
 GREETING = dict(PATTERNS)["greeting"]
 AFFIRMATIONS = frozenset(
     "yes y yeah yep sure ok okay k go sí si vale claro dale 👍 ok!".split()
@@ -184,7 +222,7 @@ def is_affirmation(text: str) -> bool:
     return raw in AFFIRMATIONS or normalize(text) in AFFIRMATIONS
 
 
-def classify(text: str, *, exercise_pending: bool) -> Intent:
+def classify(text: str, *, exercise_pending: bool) -> str:
     """The intent the rules assign to a message; "unknown" when none applies."""
     norm = normalize(text)
     raw = text.strip().casefold()

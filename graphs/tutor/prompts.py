@@ -1,19 +1,11 @@
 """Prompts for the model-backed parts of the tutor."""
 
+from graphs.tutor.intents import TUTOR
+
 CLASSIFIER = """You route messages for a language-tutoring chat bot. The learner studies \
 {target} (level {level}) and speaks {native}.
 Pick the single intent that best fits the learner's message:
-- greeting: says hello
-- lesson: wants to start or continue a lesson
-- review: wants to review words or past mistakes
-- progress: asks about their progress, stats or streak
-- practice: wants free conversation, or writes to chat in {target}
-- question: asks about grammar, vocabulary, meaning or usage
-- settings: wants to change level, language or timezone
-- upgrade: asks about premium or paying
-- help: asks what the bot can do
-- stop: wants no more messages
-- unknown: none of these (off-topic, abusive or unreadable)"""
+""" + TUTOR.prompt_lines()
 
 PRACTICE = """You are Lingo, a warm, patient {target} tutor chatting on WhatsApp with a \
 learner at CEFR level {level} whose native language is {native}.

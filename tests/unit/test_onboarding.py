@@ -2,7 +2,7 @@
 
 import pytest
 
-from graphs.tutor.nodes.onboarding import named_language
+from graphs.tutor.nodes.onboarding_answers import named_language
 
 
 @pytest.mark.parametrize(

@@ -10,25 +10,20 @@ from langgraph.types import Command
 from sqlalchemy import select
 
 from graphs.tutor.context import Context
-from graphs.tutor.nodes.common import (
-    MAIN_MENU,
-    current_item,
-    db,
-    now_of,
-    present,
-    reply,
-)
+from graphs.tutor.nodes.activity import REMOVED, present_next
+from graphs.tutor.nodes.common import current_item, db, now_of, reply
 from graphs.tutor.prompts import EXPLAIN
 from graphs.tutor.state import Activity, State
-from tools.course import confusables, course_for, lesson_vocabulary, load_item
-from tools.db.models import Attempt, Course, LessonProgress
+from tools.course import ServedExercise, confusables, course_for, load_item
+from tools.db.models import Attempt, LessonProgress
 from tools.grading import Grade, grade_exercise, looks_like_an_answer
 from tools.language import language_name
-from tools.learners import get_learner, learner_profile
-from tools.srs import add_new_words, count_due, record_review
+from tools.srs import record_review
 from tools.streaks import record_activity
 
 log = logging.getLogger(__name__)
+
+NOT_AN_ANSWER = "That doesn't look like an answer. Type your answer, *hint* for a clue, or *skip*."
 
 
 async def personal_explanation(
@@ -77,68 +72,73 @@ def feedback(grade: Grade, skipped: bool, explanation: str, brief: bool) -> str:
 
 async def grade(state: State, runtime: Runtime[Context]) -> Command[Literal["advance", "finish"]]:
     """Grade the answer to the pending exercise and record it."""
-    activity: Activity = dict(state["activity"])
-    ref = current_item(state)
-    learner = state["learner"]
     skipped = state.get("intent") == "skip"
     if not skipped and not looks_like_an_answer(state["text"]):
-        return Command(
-            goto="finish",
-            update={
-                "replies": [
-                    reply(
-                        "That doesn't look like an answer. Type your answer, *hint* for a "
-                        "clue, or *skip*."
-                    )
-                ]
-            },
-        )
+        return Command(goto="finish", update={"replies": [reply(NOT_AN_ANSWER)]})
+    activity: Activity = state["activity"]
     async with db(runtime) as session:
-        item = await load_item(session, **ref)
+        item = await load_item(session, **current_item(state))
         if item is None:
-            activity["index"] += 1
-            return Command(
-                goto="advance",
-                update={
-                    "activity": activity,
-                    "replies": [reply("That exercise is no longer available; let's move on.")],
-                },
-            )
-        course = await course_for(session, learner["target_language"], learner["native_language"])
-        near_words = await confusables(session, course.id) if course else frozenset()
-        result = (
-            Grade("wrong", item.model.answers[0])
-            if skipped
-            else grade_exercise(item.model, state["text"], confusables=near_words)
-        )
+            moved = {**activity, "index": activity["index"] + 1}
+            return Command(goto="advance", update={"activity": moved, "replies": [reply(REMOVED)]})
+        result = await _verdict(session, state, item, skipped)
         verdict = "skipped" if skipped else result.verdict
-        kind = activity["kind"]
-        turn_id = state.get("turn_id")
-        turn_key = f"{turn_id}:{item.item_type}:{item.item_id}" if turn_id else None
-        if not await _recorded(session, learner["id"], turn_key):
-            await _record_attempt(session, state, item, verdict, result.accepted, turn_key)
+        await _record_once(session, state, item, verdict, result.accepted)
+    explanation = await _explanation(runtime, state, item, result, verdict)
+    text = feedback(result, skipped, explanation, brief=activity["kind"] == "placement")
+    return Command(goto="advance", update=_graded(state, activity, result, verdict, text))
+
+
+async def _verdict(session, state: State, item: ServedExercise, skipped: bool) -> Grade:
+    """The grade of this answer, near-miss words of the course counting as typos."""
+    if skipped:
+        return Grade("wrong", item.model.answers[0])
+    learner = state["learner"]
+    course = await course_for(session, learner["target_language"], learner["native_language"])
+    near_words = await confusables(session, course.id) if course else frozenset()
+    return grade_exercise(item.model, state["text"], confusables=near_words)
+
+
+async def _record_once(
+    session, state: State, item: ServedExercise, verdict: str, accepted: bool
+) -> None:
+    """Count the answer, unless this channel turn is a replay already counted."""
+    turn_id = state.get("turn_id")
+    turn_key = f"{turn_id}:{item.item_type}:{item.item_id}" if turn_id else None
+    if not await _recorded(session, state["learner"]["id"], turn_key):
+        await _record_attempt(session, state, item, verdict, accepted, turn_key)
+
+
+async def _explanation(
+    runtime: Runtime[Context], state: State, item: ServedExercise, result: Grade, verdict: str
+) -> str:
+    """The exercise's explanation; for a miss outside placement, a model's personal one if any."""
     explanation = item.model.explanation
-    if not result.accepted and kind != "placement":
-        explanation = (
-            await personal_explanation(
-                runtime,
-                learner,
-                item.model.prompt,
-                result.expected,
-                state["text"],
-                verdict,
-                explanation,
-            )
-            or explanation
-        )
-    activity["answered"] += 1
-    activity["correct"] += int(result.accepted)
-    activity["index"] += 1
-    text = feedback(result, skipped, explanation, brief=kind == "placement")
-    last = {"item": ref, "answer": state["text"], "verdict": verdict, "expected": result.expected}
-    return Command(
-        goto="advance", update={"replies": [reply(text)], "activity": activity, "last_graded": last}
+    if result.accepted or state["activity"]["kind"] == "placement":
+        return explanation
+    personal = await personal_explanation(
+        runtime,
+        state["learner"],
+        item.model.prompt,
+        result.expected,
+        state["text"],
+        verdict,
+        explanation,
     )
+    return personal or explanation
+
+
+def _graded(state: State, activity: Activity, result: Grade, verdict: str, text: str) -> dict:
+    """The update after grading: the feedback, the activity one further, what was graded."""
+    moved = {
+        **activity,
+        "answered": activity["answered"] + 1,
+        "correct": activity["correct"] + int(result.accepted),
+        "index": activity["index"] + 1,
+    }
+    ref = current_item(state)
+    last = {"item": ref, "answer": state["text"], "verdict": verdict, "expected": result.expected}
+    return {"replies": [reply(text)], "activity": moved, "last_graded": last}
 
 
 async def _recorded(session, learner_id: int, turn_key: str | None) -> bool:
@@ -186,80 +186,7 @@ async def _record_attempt(
             progress.correct += int(accepted)
 
 
-async def _finish_lesson(session, state: State, activity: Activity) -> dict:
-    learner, now = state["learner"], now_of(state)
-    progress = await session.get(LessonProgress, (learner["id"], activity["lesson_id"]))
-    if progress is not None and progress.completed_at is None:
-        progress.completed_at = now
-    words = await lesson_vocabulary(session, activity["lesson_id"])
-    added = await add_new_words(session, learner["id"], [w.id for w in words], now)
-    due = await count_due(session, learner["id"], now)
-    lines = [
-        f"🎉 *{activity['title']}* complete: {activity['correct']}/{activity['answered']} correct."
-    ]
-    if added:
-        lines.append(f"{added} new words went into your review deck.")
-    if due:
-        lines.append(f"You have {due} item{'s' if due != 1 else ''} to review.")
-    buttons = [("lesson", "Next lesson"), ("review", "Review"), ("progress", "Progress")]
-    return {
-        "replies": [reply("\n".join(lines), buttons)],
-        "activity": None,
-        "offer": "review" if due else "lesson",
-    }
-
-
-async def _finish_placement(session, state: State, activity: Activity) -> dict:
-    learner = await get_learner(session, state["learner_id"])
-    course = await session.get(
-        Course, (await course_for(session, learner.target_language, learner.native_language)).id
-    )
-    threshold = (course.settings or {}).get("placement_threshold_a2", 7)
-    learner.level = "A2" if activity["correct"] >= threshold else "A1"
-    learner.onboarded_at = now_of(state)
-    text = (
-        f"Placement done: {activity['correct']}/{activity['answered']} correct. Your level "
-        f"is *{learner.level}*. "
-        + (
-            "We'll start with lessons for A2; earlier ones are there with *lesson 1*, …"
-            if learner.level == "A2"
-            else "Let's begin with lesson 1!"
-        )
-    )
-    return {
-        "replies": [reply(text, [("lesson", "Start lesson")])],
-        "activity": None,
-        "onboarding_step": None,
-        "offer": "lesson",
-        "learner": learner_profile(learner),
-    }
-
-
 async def advance(state: State, runtime: Runtime[Context]) -> dict:
     """Present the next exercise, or close the lesson, review or placement quiz."""
-    activity = state["activity"]
     async with db(runtime) as session:
-        while (ref := current_item({"activity": activity})) is not None:
-            item = await load_item(session, **ref)
-            if item is not None:
-                return {"replies": [present(item, activity)], "activity": activity}
-            # Removed from the course since the activity began: skip it.
-            activity = {**activity, "index": activity["index"] + 1}
-        if activity["kind"] == "lesson":
-            return await _finish_lesson(session, state, activity)
-        if activity["kind"] == "placement":
-            return await _finish_placement(session, state, activity)
-        paused = state.get("paused_lesson")
-        text = f"🔁 Review done: {activity['correct']}/{activity['answered']} correct."
-        if paused:
-            return {
-                "replies": [
-                    reply(
-                        f"{text} Ready to get back to *{paused['title']}*?",
-                        [("lesson", "Continue lesson"), ("progress", "Progress")],
-                    )
-                ],
-                "activity": None,
-                "offer": "lesson",
-            }
-        return {"replies": [reply(text, MAIN_MENU)], "activity": None, "offer": "lesson"}
+        return await present_next(session, state, state["activity"])

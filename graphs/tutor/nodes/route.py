@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import Command
-from pydantic import BaseModel, Field
 
 from graphs.tutor.context import Context
-from graphs.tutor.intents import asks_instead_of_answering, classify, looks_like_question
+from graphs.tutor.intents import TUTOR, asks_instead_of_answering, classify, looks_like_question
 from graphs.tutor.nodes.common import current_item, db
-from graphs.tutor.nodes.onboarding import SKIP_PLACEMENT
+from graphs.tutor.nodes.onboarding_answers import SKIP_PLACEMENT
 from graphs.tutor.prompts import CLASSIFIER
 from graphs.tutor.state import State
 from tools.course import load_item
@@ -21,60 +19,8 @@ from tools.text import normalize
 
 log = logging.getLogger(__name__)
 
-Node = Literal[
-    "attachment",
-    "onboarding",
-    "greet",
-    "lesson",
-    "grade",
-    "hint",
-    "review",
-    "progress",
-    "practice",
-    "question",
-    "explain",
-    "settings",
-    "upgrade",
-    "help",
-    "stop",
-]
-NODE_FOR_INTENT: dict[str, str] = {
-    "greeting": "greet",
-    "onboarding": "onboarding",
-    "lesson": "lesson",
-    "answer": "grade",
-    "skip": "grade",
-    "hint": "hint",
-    "review": "review",
-    "progress": "progress",
-    "practice": "practice",
-    "question": "question",
-    "explain": "explain",
-    "settings": "settings",
-    "upgrade": "upgrade",
-    "help": "help",
-    "stop": "stop",
-    "unknown": "practice",
-}
-MODEL_INTENTS = Literal[
-    "greeting",
-    "lesson",
-    "review",
-    "progress",
-    "practice",
-    "question",
-    "settings",
-    "upgrade",
-    "help",
-    "stop",
-    "unknown",
-]
-
-
-class IntentChoice(BaseModel):
-    """The intent of a learner's message."""
-
-    intent: MODEL_INTENTS = Field(description="The single best intent.")
+# A Literal built from the registry, so LangGraph draws route's edge to every node.
+Node = TUTOR.node_literal()
 
 
 async def classify_with_model(text: str, state: State, runtime: Runtime[Context]) -> str:
@@ -83,19 +29,21 @@ async def classify_with_model(text: str, state: State, runtime: Runtime[Context]
     if model is None:
         return "unknown"
     learner = state["learner"]
+    target = language_name(learner.get("target_language"))
     system = CLASSIFIER.format(
-        target=language_name(learner.get("target_language")),
+        target=target,
         native=language_name(learner.get("native_language")),
         level=learner.get("level") or "A1",
     )
+    schema = TUTOR.choice_schema(target=target)
     try:
-        choice = await model.with_structured_output(IntentChoice).ainvoke(
+        choice = await model.with_structured_output(schema).ainvoke(
             [("system", system), ("human", text)]
         )
     except Exception:  # a router failure must not lose the learner's message
         log.exception("intent model failed; falling back to rules")
         return "unknown"
-    return choice.intent if isinstance(choice, IntentChoice) else "unknown"
+    return choice.intent if isinstance(choice, schema) else "unknown"
 
 
 async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
@@ -103,7 +51,7 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
     text = state["text"]
     learner = state["learner"]
     if not text.strip() and state.get("attachments"):
-        return Command(goto="attachment", update={"intent": "attachment"})
+        return Command(goto=TUTOR.node_for("attachment"), update={"intent": "attachment"})
     pending = current_item(state) is not None
     intent = classify(text, exercise_pending=pending)
     if not learner.get("onboarded"):
@@ -124,7 +72,7 @@ async def route(state: State, runtime: Runtime[Context]) -> Command[Node]:
         intent = await classify_with_model(text, state, runtime)
     elif intent == "answer" and await _asks_instead(text, state, runtime):
         intent = "question"
-    return Command(goto=NODE_FOR_INTENT.get(intent, "practice"), update={"intent": intent})
+    return Command(goto=TUTOR.node_for(intent), update={"intent": intent})
 
 
 async def _asks_instead(text: str, state: State, runtime: Runtime[Context]) -> bool:

@@ -6,25 +6,11 @@ from langchain_core.messages import AIMessage, HumanMessage, RemoveMessage
 from langgraph.runtime import Runtime
 
 from graphs.tutor.context import Context
+from graphs.tutor.intents import TUTOR
 from graphs.tutor.nodes.common import current_item, db, present
 from graphs.tutor.state import State
 from tools.course import load_item
 from tools.learners import get_learner, learner_profile
-
-# After these, the learner is reminded of the exercise still waiting for an answer.
-SIDE_INTENTS = {
-    "attachment",
-    "progress",
-    "help",
-    "settings",
-    "upgrade",
-    "question",
-    "explain",
-    "greeting",
-    "practice",
-    "unknown",
-    "affirm",
-}
 
 
 async def receive(state: State, runtime: Runtime[Context]) -> dict:
@@ -45,7 +31,7 @@ async def finish(state: State, runtime: Runtime[Context]) -> dict:
     update: dict = {}
     ref = current_item(state)
     replies = list(state.get("replies") or [])
-    if ref and state.get("intent") in SIDE_INTENTS and state["learner"].get("onboarded"):
+    if ref and state.get("intent") in TUTOR.side and state["learner"].get("onboarded"):
         async with db(runtime) as session:
             item = await load_item(session, **ref)
         if item is not None:
