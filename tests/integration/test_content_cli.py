@@ -97,7 +97,7 @@ async def test_refusals_exit_with_their_kind_s_code_and_say_why(database_url):
 async def finished_slots(graph, run_id: str) -> set[int]:
     """Slots whose draft task's result is saved in the run's checkpoint."""
     state = await graph.aget_state({"configurable": {"thread_id": run_id}})
-    return {t.result["results"][0]["slot"] for t in state.tasks if t.result}
+    return {t.result["results"][0]["slot"] for t in state.tasks if t.name == "draft" and t.result}
 
 
 async def run_of(database_url: str, spec_id: int) -> str | None:
