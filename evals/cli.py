@@ -216,3 +216,57 @@ def _floor_table(floors: list, off_topic_count: int) -> Table:
             f"{f.off_topic_answered:.0%}",
         )
     return table
+
+
+@app.command()
+def routing(
+    split: str = typer.Option("test", help="dev (tune on it) or test (the gate reads it)."),
+    calibrate: bool = typer.Option(
+        False, help="Tune the per-intent thresholds on the dev split and write them."
+    ),
+    errors: bool = typer.Option(False, help="List the messages routed wrong (dev only)."),
+) -> None:
+    """Route the labelled learner messages: accuracy, per-intent precision/recall, confusions."""
+    from evals import routing as r
+    from graphs.tutor.understanding import THRESHOLDS_FILE, tutor_understander
+
+    understander = tutor_understander()
+    if calibrate:
+        grid = [round(0.80 + 0.005 * i, 3) for i in range(27)]
+        chosen = r.calibrate(understander, r.load_split(r.split_path("dev")), grid)
+        header = THRESHOLDS_FILE.read_text().split("default:")[0]
+        body = {"default": understander.thresholds.default, "intents": chosen}
+        THRESHOLDS_FILE.write_text(header + yaml.safe_dump(body, sort_keys=False))
+        console.print(f"[green]Wrote[/green] {THRESHOLDS_FILE}")
+        split = "dev"
+    report = r.evaluate(understander, r.load_split(r.split_path(split)))
+    _print_routing(report, split)
+    if errors and split == "dev":
+        for outcome in report.errors():
+            console.print(
+                f"  {outcome.message.intent} → {outcome.predicted}: {outcome.message.text}"
+            )
+    if split == "test" and (failed := r.failures(report, r.gate())):
+        console.print(f"[red]Routing gate failed:[/red] {'; '.join(failed)}")
+        raise typer.Exit(1)
+
+
+def _print_routing(report, split: str) -> None:
+    latency = report.latency()
+    console.print(
+        f"Routing, {split} split: {len(report.outcomes)} messages, accuracy "
+        f"[bold]{report.accuracy:.3f}[/bold], opt-out recall {report.opt_out_recall:.3f}, "
+        f"asked back {report.clarified:.1%}, p50 {latency['p50']:.1f} ms, "
+        f"p99 {latency['p99']:.1f} ms"
+    )
+    table = Table("intent", "precision", "recall", "n", "routed to")
+    confusion = report.confusion()
+    for intent, row in report.per_intent().items():
+        routed = ", ".join(f"{k} {v}" for k, v in confusion[intent].most_common() if k != intent)
+        table.add_row(
+            intent, f"{row['precision']:.2f}", f"{row['recall']:.2f}", str(row["support"]), routed
+        )
+    console.print(table)
+    console.print(
+        "Mid-exercise: " + ", ".join(f"{k}: {v}" for k, v in report.answer_vs_command().items())
+    )

@@ -10,6 +10,7 @@ from tools.settings import Settings, get_settings
 
 C = TypeVar("C")
 SETTING = "setting"  # field metadata key: how to read the field's value from a Settings
+NESTED = "context"  # field metadata key: the field is itself a context built from the settings
 
 
 def from_settings(read: str | Callable[[Settings], Any], description: str) -> Any:
@@ -21,15 +22,23 @@ def from_settings(read: str | Callable[[Settings], Any], description: str) -> An
     )
 
 
+def nested(cls: type, description: str) -> Any:
+    """A dataclass field holding another context (e.g. the retrieval graph's in the tutor's)."""
+    return field(default_factory=cls, metadata={"description": description, NESTED: cls})
+
+
 def context_from(cls: type[C], settings: Settings, **overrides: Any) -> C:
     """A context whose settings-backed fields read `settings` (not the process's); `overrides` win.
 
     This is how the service passes its own Settings object to a run instead of rebuilding
     every field by hand.
     """
-    values = {
-        f.name: f.metadata[SETTING](settings)
-        for f in fields(cls)
-        if SETTING in f.metadata and f.name not in overrides
-    }
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name in overrides:
+            continue
+        if SETTING in f.metadata:
+            values[f.name] = f.metadata[SETTING](settings)
+        elif NESTED in f.metadata:
+            values[f.name] = context_from(f.metadata[NESTED], settings)
     return cls(**values, **overrides)

@@ -16,6 +16,7 @@ class Intent:
     `side`: a waiting exercise (or form, or order) comes back after it is handled.
     `model`: a model classifier may choose it (rules alone decide the others).
     `node=None`: the router resolves it into another intent before routing (e.g. a bare "yes").
+    `title`: offered as a button when the router is unsure (empty: never offered).
     """
 
     name: str
@@ -23,6 +24,7 @@ class Intent:
     description: str
     side: bool = False
     model: bool = False
+    title: str = ""  # a button's words when the router asks which intent was meant
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,10 @@ class IntentRegistry:
     def model_intents(self) -> tuple[Intent, ...]:
         """The intents a model classifier may choose, in declaration order."""
         return tuple(i for i in self.intents if i.model)
+
+    def titles(self, names: Iterable[str]) -> list[tuple[str, str]]:
+        """(name, button title) for the named intents that have a title, in the given order."""
+        return [(n, self[n].title) for n in names if self[n].title]
 
     def __getitem__(self, name: str) -> Intent:
         try:

@@ -111,3 +111,9 @@ def load_embeddings(spec: str = DEFAULT_EMBEDDINGS, base_url: str | None = None)
             "(e.g. openai:text-embedding-3-small)"
         )
     return ProviderEmbeddings(spec, base_url)
+
+
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """Unit vectors for short texts (queries, messages) from the bundled e5-small model."""
+    vectors = load_embeddings(DEFAULT_EMBEDDINGS).embed_query(list(texts))
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

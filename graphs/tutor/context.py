@@ -8,7 +8,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable
 from pydantic.json_schema import SkipJsonSchema
 
-from graphs.fields import from_settings
+from graphs.fields import from_settings, nested
 from graphs.rag.context import RagContext
 from tools.models import configured_model, load_chat_model
 
@@ -50,9 +50,8 @@ class Context:
         default="default",
         metadata={"description": "Tenant whose knowledge bases answer learners' questions."},
     )
-    knowledge: RagContext = field(
-        default_factory=RagContext,
-        metadata={"description": "Where and how the retrieval subgraph looks things up."},
+    knowledge: RagContext = nested(
+        RagContext, "Where and how the retrieval subgraph looks things up."
     )
 
     def tutor_llm(self) -> Runnable | None:

@@ -25,6 +25,8 @@ HANDLERS = TUTOR.check_handlers(
         "upgrade": nodes.upgrade,
         "help": nodes.help_,
         "stop": nodes.stop,
+        "opt_in": nodes.opt_in,
+        "clarify": nodes.clarify,
     }
 )
 # These choose their own next node (a Command); every other handler ends the turn.

@@ -12,20 +12,49 @@ from tools.text import normalize, words
 TUTOR = registry(
     [
         Intent("attachment", "attachment", "sends a picture, voice note or file", side=True),
-        Intent("greeting", "greet", "says hello", side=True, model=True),
+        Intent("greeting", "greet", "says hello", side=True, model=True, title="Just saying hi"),
         Intent("onboarding", "onboarding", "is choosing languages or a starting level"),
-        Intent("lesson", "lesson", "wants to start or continue a lesson", model=True),
-        Intent("answer", "grade", "answers the exercise waiting for an answer"),
-        Intent("skip", "grade", "gives up on the waiting exercise and wants its answer"),
-        Intent("hint", "hint", "asks for a clue to the waiting exercise"),
-        Intent("explain", "explain", "asks why their last answer was right or wrong", side=True),
-        Intent("review", "review", "wants to review words or past mistakes", model=True),
+        Intent(
+            "lesson",
+            "lesson",
+            "wants to start or continue a lesson",
+            model=True,
+            title="A lesson",
+        ),
+        Intent(
+            "answer",
+            "grade",
+            "answers the exercise waiting for an answer",
+            title="Grade my answer",
+        ),
+        Intent(
+            "skip",
+            "grade",
+            "gives up on the waiting exercise and wants its answer",
+            title="Show the answer",
+        ),
+        Intent("hint", "hint", "asks for a clue to the waiting exercise", title="A hint"),
+        Intent(
+            "explain",
+            "explain",
+            "asks why their last answer was right or wrong",
+            side=True,
+            title="Explain my answer",
+        ),
+        Intent(
+            "review",
+            "review",
+            "wants to review words or past mistakes",
+            model=True,
+            title="Review",
+        ),
         Intent(
             "progress",
             "progress",
             "asks about their progress, stats or streak",
             side=True,
             model=True,
+            title="My progress",
         ),
         Intent(
             "practice",
@@ -33,6 +62,7 @@ TUTOR = registry(
             "wants free conversation, or writes to chat in {target}",
             side=True,
             model=True,
+            title="Chat practice",
         ),
         Intent(
             "question",
@@ -40,6 +70,7 @@ TUTOR = registry(
             "asks about grammar, vocabulary, meaning or usage",
             side=True,
             model=True,
+            title="A language question",
         ),
         Intent(
             "settings",
@@ -47,20 +78,41 @@ TUTOR = registry(
             "wants to change level, language or timezone",
             side=True,
             model=True,
+            title="Settings",
         ),
-        Intent("upgrade", "upgrade", "asks about premium or paying", side=True, model=True),
-        Intent("help", "help", "asks what the bot can do", side=True, model=True),
-        Intent("stop", "stop", "wants no more messages", model=True),
+        Intent(
+            "upgrade",
+            "upgrade",
+            "asks about premium or paying",
+            side=True,
+            model=True,
+            title="Premium",
+        ),
+        Intent("help", "help", "asks what the bot can do", side=True, model=True, title="Help"),
+        Intent("stop", "stop", "wants no more messages", model=True, title="Stop messages"),
+        Intent(
+            "opt_in",
+            "opt_in",
+            "wants reminders and messages again",
+            side=True,
+            model=True,
+            title="Reminders on",
+        ),
         # The router turns a bare "yes" into what the last reply offered (a lesson by default).
         Intent("affirm", None, "says yes to what the last reply offered", side=True),
+        # Unsure what a message means: ask, with the likeliest intents as buttons.
         Intent(
             "unknown",
-            "practice",
+            "clarify",
             "none of these (off-topic, abusive or unreadable)",
-            side=True,
             model=True,
         ),
     ]
+)
+# The intents a message sent while an exercise waits may mean instead of an attempt.
+EXERCISE_ASIDES = frozenset(
+    {"stop", "opt_in", "help", "progress", "review", "settings", "upgrade", "hint", "skip"}
+    | {"lesson", "question", "explain", "greeting"}
 )
 
 # Exact commands: recognised whatever else is going on (except mid-onboarding, see route).
@@ -78,7 +130,6 @@ COMMANDS: dict[str, str] = {
             "next",
             "lección",
             "leccion",
-            "start",
             "continue lesson",
             "resume",
         ],
@@ -91,7 +142,6 @@ COMMANDS: dict[str, str] = {
             "level",
             "change level",
             "timezone",
-            "reminders on",
             "language",
             "change language",
         ],
@@ -114,6 +164,11 @@ EXERCISE_COMMANDS: dict[str, str] = {
             "no se",
             "idk",
             "show answer",
+            "paso",
+            "me rindo",
+            "no lo sé",
+            "no lo se",
+            "ni idea",
         ],
         "skip",
     ),
@@ -143,11 +198,18 @@ _PENDING_ASIDES: list[tuple[str, re.Pattern[str]]] = [
 ]
 _EXPLAIN = re.compile(r"^(?:explain|why|por qué|por que)\b")
 _QUESTION_MARK_PREFIX = re.compile(r"^(?:\?|question:|q:)")
-# Phrases no answer to an A1-A2 exercise starts with: a question about the language.
+# Phrases that open a question about the language (and no answer to an A1-A2 exercise).
 _MID_EXERCISE_QUESTION = re.compile(
     r"^(?:what does|what do|what is the meaning|what's the meaning|how do you say|how do i say|"
     r"what's the difference|what is the difference|qué significa|que significa|can you explain|"
     r"cómo se dice|como se dice)\b"
+)
+
+# Unmistakable questions about the language, whatever else is going on.
+_LANGUAGE_QUESTION = re.compile(
+    r"^(?:what (?:does|do) \S.{0,40}\bmean\b|what is the meaning|what's the meaning|"
+    r"how do you say|how do i say|what's the difference|what is the difference|"
+    r"qué significa|que significa|cómo se dice|como se dice)"
 )
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -201,7 +263,13 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 TUTOR.check(
-    [*COMMANDS.values(), *EXERCISE_COMMANDS.values(), *dict(_PENDING_ASIDES), *dict(PATTERNS)]
+    [
+        *COMMANDS.values(),
+        *EXERCISE_COMMANDS.values(),
+        *dict(_PENDING_ASIDES),
+        *dict(PATTERNS),
+        *EXERCISE_ASIDES,
+    ]
 )
 GREETING = dict(PATTERNS)["greeting"]
 AFFIRMATIONS = frozenset(
@@ -220,6 +288,35 @@ def is_affirmation(text: str) -> bool:
     """Whether the text just says yes."""
     raw = text.strip().casefold()
     return raw in AFFIRMATIONS or normalize(text) in AFFIRMATIONS
+
+
+def rule_intent(text: str, *, exercise_pending: bool) -> str | None:
+    """The intent of an exact command, button payload or unmistakable phrase; None otherwise."""
+    norm = normalize(text)
+    raw = text.strip().casefold()
+    if norm in COMMANDS or raw in COMMANDS:
+        return COMMANDS.get(norm) or COMMANDS[raw]
+    if lesson_number(text) is not None:
+        return "lesson"
+    if _SETTINGS.match(norm):
+        return "settings"
+    if exercise_pending:
+        if norm in EXERCISE_COMMANDS or raw in EXERCISE_COMMANDS:
+            return EXERCISE_COMMANDS.get(norm) or EXERCISE_COMMANDS[raw]
+        if _QUESTION_MARK_PREFIX.match(raw) or _MID_EXERCISE_QUESTION.match(raw.lstrip("¿¡")):
+            return "question"
+        return None
+    if _LANGUAGE_QUESTION.match(raw.lstrip("¿¡")):
+        return "question"
+    if norm in EXERCISE_COMMANDS and EXERCISE_COMMANDS[norm] in ("hint", "skip"):
+        return "hint"  # answered with "there's no exercise waiting"
+    if norm in ("explain", "explain my answer", "why", "por qué", "por que") or raw in ("why?",):
+        return "explain"
+    if is_affirmation(text):
+        return "affirm"
+    if len(norm.split()) <= 3 and GREETING.match(norm):
+        return "greeting"
+    return None
 
 
 def classify(text: str, *, exercise_pending: bool) -> str:
@@ -243,6 +340,8 @@ def classify(text: str, *, exercise_pending: bool) -> str:
         if _EXPLAIN.match(norm) and len(norm.split()) > 1:
             return "question"
         return "answer"
+    if _LANGUAGE_QUESTION.match(raw.lstrip("¿¡")):
+        return "question"
     if norm in EXERCISE_COMMANDS and EXERCISE_COMMANDS[norm] in ("hint", "skip"):
         return "hint"  # answered with "there's no exercise waiting"
     if norm in ("explain", "explain my answer", "why", "por qué", "por que") or raw in ("why?",):

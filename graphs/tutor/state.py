@@ -50,3 +50,4 @@ class State(InputState, total=False):
     paused_lesson: Activity | None
     last_graded: dict[str, Any] | None
     offer: str | None  # what "yes" means after the last reply (e.g. "lesson")
+    clarify: dict | None  # our question back: {"text": what they said, "choices": [intents]}

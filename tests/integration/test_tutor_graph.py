@@ -55,10 +55,13 @@ async def test_first_session_with_a_scripted_model(sqlite_url):
     model = ScriptedChatModel(respond=tutor_reply)
     learner = await graph_learner(sqlite_url, model)
     await six_steps(learner, model=True)
-    replies = await learner.say("me gusta el cafe mucho")  # no rule matches: the model routes it
+    replies = await learner.say("me gusta el cafe mucho")  # the semantic router is sure: practice
     assert "¿Tomas café cada día?" in texts(replies)
-    assert system_text(model.calls[-2]).startswith("You route messages")
     assert "Me gusta el café" in texts(replies)
+    assert not any(system_text(call).startswith("You route messages") for call in model.calls)
+    replies = await learner.say("zxq blorp wibble")  # nothing like any intent: the model decides
+    assert system_text(model.calls[-2]).startswith("You route messages")
+    assert "¿Tomas café cada día?" in texts(replies)
 
 
 async def test_a_model_failure_is_told_plainly_and_nothing_breaks(sqlite_url):

@@ -8,7 +8,7 @@ from graphs.fields import context_from
 from graphs.tutor.context import Context
 from tests.fake_openai import completion, fake_openai
 from tools.models import OPENAI_DEFAULT_BASE_URL, _load, load_chat_model, with_fallbacks
-from tools.settings import Settings
+from tools.settings import Settings, get_settings
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +17,7 @@ def _fresh_models(monkeypatch):
     _load.cache_clear()
     yield
     _load.cache_clear()
+    get_settings.cache_clear()  # no model set here may stay in the process's settings
 
 
 @pytest.mark.parametrize("spec", ["gpt-4o-mini", "openai:", ":gpt-4o", ""])

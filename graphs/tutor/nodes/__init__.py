@@ -1,6 +1,7 @@
 """Tutor nodes: plain async functions that return only the state keys they change."""
 
-from graphs.tutor.nodes.account import greet, help_, progress, settings, stop, upgrade
+from graphs.tutor.nodes.account import greet, help_, opt_in, progress, settings, stop, upgrade
+from graphs.tutor.nodes.clarify import clarify
 from graphs.tutor.nodes.conversation import attachment, explain, practice, question
 from graphs.tutor.nodes.exercises import hint, lesson, review
 from graphs.tutor.nodes.grading import advance, grade
@@ -10,6 +11,7 @@ from graphs.tutor.nodes.turn import finish, receive
 
 __all__ = [
     "attachment",
+    "clarify",
     "advance",
     "explain",
     "finish",
@@ -19,6 +21,7 @@ __all__ = [
     "hint",
     "lesson",
     "onboarding",
+    "opt_in",
     "practice",
     "progress",
     "question",

@@ -126,9 +126,6 @@ async def settings(state: State, runtime: Runtime[Context]) -> dict:
                 }
             learner.timezone = name
             text = f"Done: your streak days now follow *{name}* time."
-        elif said in ("reminders on", "start reminders", "unstop"):
-            learner.opted_out = False
-            text = "Reminders are back on. 🔔"
         else:
             reminders = "off" if learner.opted_out else "on"
             text = (
@@ -136,7 +133,7 @@ async def settings(state: State, runtime: Runtime[Context]) -> dict:
                 f"explanations in {language_name(learner.native_language)}\n"
                 f"Level: {learner.level}\nTimezone: {learner.timezone}\n"
                 f"Reminders: {reminders}\n\nChange with “level A2”, “timezone "
-                "Europe/Madrid”, “reminders on” or *stop*."
+                "Europe/Madrid”, *start* (reminders on) or *stop*."
             )
             return {"replies": [reply(text, [("level A1", "Level A1"), ("level A2", "Level A2")])]}
         return {"replies": [reply(text)], "learner": learner_profile(learner)}
@@ -171,9 +168,24 @@ async def stop(state: State, runtime: Runtime[Context]) -> dict:
     return {
         "replies": [
             reply(
-                "You won't get reminders from me any more. Your progress is saved: "
-                "write any time to carry on, or send *reminders on*."
+                "Done: you won't get reminders or any other message you didn't ask for. Your "
+                "progress is saved: write any time to carry on, and send *START* to get "
+                "reminders again."
             )
         ],
+        "learner": profile,
+    }
+
+
+async def opt_in(state: State, runtime: Runtime[Context]) -> dict:
+    """Take the learner back into reminders after an opt-out."""
+    async with db(runtime) as session:
+        learner = await get_learner(session, state["learner_id"])
+        was_out = learner.opted_out
+        learner.opted_out = False
+        profile = learner_profile(learner)
+    text = "Reminders are back on. 🔔" if was_out else "Reminders are on. 🔔"
+    return {
+        "replies": [reply(f"{text} Send *stop* any time to turn them off.", MAIN_MENU)],
         "learner": profile,
     }
