@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tools.edits import damerau_distance
-from tools.exercises import FillBlank, MultipleChoice, Translate, WordOrder
+from tools.exercises import BLANK, FillBlank, MultipleChoice, Translate, WordOrder
 from tools.lexicon import Lexicon
 from tools.text import normalize, strip_accents, words
 from tools.wrong_forms import Kind, explain
@@ -61,9 +61,14 @@ def grade_text(
     *,
     confusables: frozenset[str] = frozenset(),
     lexicon: Lexicon | None = None,
+    before: tuple[str, ...] = (),
 ) -> Grade:
     """Grade text against accepted answers; `confusables` and the `lexicon`'s forms are real
-    words, so never typos: a real word in place of another is wrong, with the reason."""
+    words, so never typos: a real word in place of another is wrong, with the reason.
+
+    `before`: the words leading up to the answer (a blank's sentence), which can tell a
+    verb's person ("me ___").
+    """
     expected = accepted[0]
     given = normalize(answer)
     candidates = [normalize(a) for a in accepted]
@@ -79,7 +84,9 @@ def grade_text(
         if apart is None:
             continue
         index, typed, expected_words = apart
-        found = explain(typed, expected_words, index, lexicon) if lexicon else None
+        found = None
+        if lexicon:
+            found = explain(typed, [*before, *expected_words], len(before) + index, lexicon)
         if found:
             # An inflection explained beats "a different word" against another accepted answer.
             if wrong_form is None or wrong_form.reason == "word":
@@ -172,6 +179,10 @@ def grade_exercise(
         answer = resolve_word_order(answer, exercise.tokens)
     elif isinstance(exercise, FillBlank):
         answer = resolve_fill_blank(answer, exercise)
+        before = tuple(words(exercise.sentence.partition(BLANK)[0]))
+        return grade_text(
+            answer, exercise.answers, confusables=confusables, lexicon=lexicon, before=before
+        )
     return grade_text(answer, exercise.answers, confusables=confusables, lexicon=lexicon)
 
 

@@ -125,3 +125,12 @@ def test_the_reason_reaches_the_learner():
     text = feedback(grade, skipped=False, explanation="*Me llamo* + name.", brief=False)
     assert text.startswith("❌ Not quite. *llama* is the él/ella/usted form; with *me* use")
     assert "*Me llamo Carlos.*" in text
+
+
+def test_a_blank_takes_its_person_from_the_sentence_before_it(lexicon):
+    ex = FillBlank(
+        id="fb", prompt="p", sentence="Hola, me ___ Carlos.", answers=["llamo"], explanation="e"
+    )
+    assert grade_exercise(ex, "llama", lexicon=lexicon).note == (
+        "*llama* is the él/ella/usted form; with *me* use *llamo*."
+    )
