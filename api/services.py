@@ -24,6 +24,7 @@ from graphs.fields import context_from
 from graphs.rag.context import RagContext
 from graphs.tutor.context import Context
 from graphs.tutor.graph import builder as tutor_builder
+from tools import lexicon
 from tools.db import dispose_engines
 from tools.settings import Settings
 
@@ -99,6 +100,8 @@ async def open_services(
                 dispatcher.queue = queue
                 if settings.worker_in_api if run_worker is None else run_worker:
                     services.background.append(asyncio.create_task(queue.run_worker()))
+            # The first answer graded should not wait for the word lists to load.
+            services.background.append(asyncio.create_task(asyncio.to_thread(lexicon.warm)))
             try:
                 await dispatcher.recover()
                 yield services

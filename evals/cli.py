@@ -116,6 +116,35 @@ def export(
 
 
 @app.command()
+def grading(
+    write: bool = typer.Option(False, "--write", help="Regenerate the dataset first."),
+    show_misses: bool = typer.Option(False, "--misses", help="List the cases graded wrongly."),
+) -> None:
+    """Grade wrong inflections of the course's answers (all must be rejected, with a reason)
+    and true typos (all must be accepted); exit 1 otherwise."""
+    from evals.grading_eval import evaluate
+    from evals.inflections import DATASET, generate
+    from evals.inflections import write as write_dataset
+    from tools.lexicon import spanish
+
+    lexicon = spanish()
+    if write:
+        write_dataset(generate(lexicon))
+    score = evaluate(lexicon)
+    table = Table("check", "cases", "passed", title=f"Grading: {DATASET.name}")
+    table.add_row("wrong inflections rejected", str(score.wrong_forms), str(score.rejected))
+    table.add_row("… with the right reason", str(score.wrong_forms), str(score.with_reason))
+    table.add_row("true typos accepted", str(score.typos), str(score.typos_accepted))
+    console.print(table)
+    console.print("by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(score.by_kind.items())))
+    for miss in score.misses if show_misses else []:
+        console.print(f"[yellow]{miss}[/yellow]")
+    if not score.passed:
+        console.print(f"[red]Gate failed: {len(score.misses)} cases graded wrongly[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
 def rag(
     dataset: Path = typer.Option(None, help="Questions YAML (default: rag_questions.yaml)."),
     folder: Path = typer.Option(None, help="Knowledge-base folder (default: es-grammar)."),

@@ -90,8 +90,10 @@ def load_dataset(path: Path) -> Dataset:
 
 
 def default_paths() -> list[Path]:
-    """The shipped conversation datasets (retrieval question sets excluded)."""
-    return sorted(p for p in DATASETS_DIR.glob("*.yaml") if not p.name.startswith("rag_"))
+    """The shipped conversation datasets (retrieval and grading sets have their own evals)."""
+    return sorted(
+        p for p in DATASETS_DIR.glob("*.yaml") if not p.name.startswith(("rag_", "grading_"))
+    )
 
 
 def load_datasets(paths: list[Path]) -> list[Dataset]:

@@ -1,4 +1,5 @@
-"""Deterministic grading: forgiving about case, punctuation, accents and one-letter typos."""
+"""Deterministic grading: forgiving about case, punctuation, accents and one-letter typos,
+but not about a real word in place of another (a wrong person, tense, gender or number)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tools.exercises import FillBlank, MultipleChoice, WordOrder
+from tools.edits import damerau_distance
+from tools.exercises import BLANK, FillBlank, MultipleChoice, Translate, WordOrder
+from tools.lexicon import Lexicon
 from tools.text import normalize, strip_accents, words
+from tools.wrong_forms import Kind, explain
 
 Verdict = Literal["correct", "accent", "typo", "wrong"]
 
@@ -23,6 +27,7 @@ class Grade:
     verdict: Verdict
     expected: str
     note: str | None = None
+    reason: Kind | None = None  # for a real word given in place of another: what was wrong
 
     @property
     def accepted(self) -> bool:
@@ -30,41 +35,40 @@ class Grade:
         return self.verdict != "wrong"
 
 
-def damerau_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal-string-alignment edit distance, capped at `limit` (enough to spot one typo)."""
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return min(prev[-1], limit)
-
-
-def _typo_word(given: str, expected: str, confusables: frozenset[str]) -> tuple[str, str] | None:
-    """The (typed, intended) word pair when `given` is `expected` with one slip of one letter."""
+def _one_word_apart(given: str, expected: str) -> tuple[int, str, list[str]] | None:
+    """(position, typed word, expected words) when the two differ in one word, accents aside."""
     given_words, expected_words = given.split(), expected.split()
     if len(given_words) != len(expected_words):
         return None
-    diffs = [(g, e) for g, e in zip(given_words, expected_words, strict=True) if g != e]
-    if len(diffs) != 1:
-        return None
-    typed, intended = diffs[0]
+    diffs = [
+        i
+        for i, (g, e) in enumerate(zip(given_words, expected_words, strict=True))
+        if strip_accents(g) != strip_accents(e)
+    ]
+    return (diffs[0], given_words[diffs[0]], expected_words) if len(diffs) == 1 else None
+
+
+def _is_slip(typed: str, intended: str, confusables: frozenset[str]) -> bool:
+    """Whether a bare typed word is one slip of one letter from a long enough intended one."""
     if len(intended) < MIN_TYPO_WORD_LENGTH or typed in confusables:
-        return None
-    return (typed, intended) if damerau_distance(typed, intended) == 1 else None
+        return False
+    return damerau_distance(typed, intended) == 1
 
 
 def grade_text(
-    answer: str, accepted: list[str], *, confusables: frozenset[str] = frozenset()
+    answer: str,
+    accepted: list[str],
+    *,
+    confusables: frozenset[str] = frozenset(),
+    lexicon: Lexicon | None = None,
+    before: tuple[str, ...] = (),
 ) -> Grade:
-    """Grade text against accepted answers; `confusables` are real words, never typos."""
+    """Grade text against accepted answers; `confusables` and the `lexicon`'s forms are real
+    words, so never typos: a real word in place of another is wrong, with the reason.
+
+    `before`: the words leading up to the answer (a blank's sentence), which can tell a
+    verb's person ("me ___").
+    """
     expected = accepted[0]
     given = normalize(answer)
     candidates = [normalize(a) for a in accepted]
@@ -74,14 +78,24 @@ def grade_text(
     for original, candidate in zip(accepted, candidates, strict=True):
         if bare_given == strip_accents(candidate):
             return Grade("accent", original, _accent_note(given, candidate, original))
+    wrong_form = None
     for original, candidate in zip(accepted, candidates, strict=True):
-        slip = _typo_word(bare_given, strip_accents(candidate), confusables)
-        if slip:
-            typed, intended = slip
-            intended_display = _display_word(original, intended)
+        apart = _one_word_apart(given, candidate)
+        if apart is None:
+            continue
+        index, typed, expected_words = apart
+        found = None
+        if lexicon:
+            found = explain(typed, [*before, *expected_words], len(before) + index, lexicon)
+        if found:
+            # An inflection explained beats "a different word" against another accepted answer.
+            if wrong_form is None or wrong_form.reason == "word":
+                wrong_form = Grade("wrong", original, found.note, found.kind)
+        elif _is_slip(strip_accents(typed), strip_accents(expected_words[index]), confusables):
+            intended_display = _display_word(original, strip_accents(expected_words[index]))
             note = f"Watch the spelling: *{intended_display}* (you wrote “{typed}”)."
             return Grade("typo", original, note)
-    return Grade("wrong", expected)
+    return wrong_form or Grade("wrong", expected)
 
 
 def _display_word(original: str, bare_word: str) -> str:
@@ -144,11 +158,19 @@ def resolve_fill_blank(answer: str, exercise: FillBlank) -> str:
     return answer
 
 
-def grade_exercise(exercise, answer: str, *, confusables: frozenset[str] = frozenset()) -> Grade:
-    """Grade an answer to any exercise type."""
+def grade_exercise(
+    exercise,
+    answer: str,
+    *,
+    confusables: frozenset[str] = frozenset(),
+    lexicon: Lexicon | None = None,
+) -> Grade:
+    """Grade an answer to any exercise type; `lexicon` is the target language's word list."""
+    if lexicon is not None and not _in_target_language(exercise, lexicon):
+        lexicon = None
     if isinstance(exercise, MultipleChoice):
         chosen = resolve_choice(answer, exercise.options)
-        grade = grade_text(chosen, exercise.answers, confusables=confusables)
+        grade = grade_text(chosen, exercise.answers, confusables=confusables, lexicon=lexicon)
         # A near-miss on an option's text is fine, but picking another option never is.
         if grade.verdict != "correct" and chosen in exercise.options:
             return Grade("wrong", exercise.answers[0])
@@ -157,7 +179,20 @@ def grade_exercise(exercise, answer: str, *, confusables: frozenset[str] = froze
         answer = resolve_word_order(answer, exercise.tokens)
     elif isinstance(exercise, FillBlank):
         answer = resolve_fill_blank(answer, exercise)
-    return grade_text(answer, exercise.answers, confusables=confusables)
+        before = tuple(words(exercise.sentence.partition(BLANK)[0]))
+        return grade_text(
+            answer, exercise.answers, confusables=confusables, lexicon=lexicon, before=before
+        )
+    return grade_text(answer, exercise.answers, confusables=confusables, lexicon=lexicon)
+
+
+def _in_target_language(exercise, lexicon: Lexicon) -> bool:
+    """Whether the answers are in the lexicon's language (a translation may be into English)."""
+    if isinstance(exercise, Translate):
+        return exercise.direction == "to_target"
+    if isinstance(exercise, MultipleChoice):
+        return all(word in lexicon for word in words(exercise.answers[0]))
+    return True
 
 
 def looks_like_an_answer(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Literal
 
@@ -18,6 +19,7 @@ from tools.course import ServedExercise, confusables, course_for, load_item
 from tools.db.models import Attempt, LessonProgress
 from tools.grading import Grade, grade_exercise, looks_like_an_answer
 from tools.language import language_name
+from tools.lexicon import lexicon_for
 from tools.srs import record_review
 from tools.streaks import record_activity
 
@@ -65,6 +67,8 @@ def feedback(grade: Grade, skipped: bool, explanation: str, brief: bool) -> str:
         head = f"✅ Correct! *{grade.expected}*"
     elif grade.accepted:
         head = f"✅ Accepted. {grade.note}\nCorrect: *{grade.expected}*"
+    elif grade.note:  # a real word in place of another: say what it is
+        head = f"❌ Not quite. {grade.note}\nThe correct answer is: *{grade.expected}*"
     else:
         head = f"❌ Not quite. The correct answer is: *{grade.expected}*"
     return head if brief else f"{head}\n💡 {explanation}"
@@ -90,13 +94,15 @@ async def grade(state: State, runtime: Runtime[Context]) -> Command[Literal["adv
 
 
 async def _verdict(session, state: State, item: ServedExercise, skipped: bool) -> Grade:
-    """The grade of this answer, near-miss words of the course counting as typos."""
+    """The grade of this answer: slips of spelling accepted, real words of the language not."""
     if skipped:
         return Grade("wrong", item.model.answers[0])
     learner = state["learner"]
     course = await course_for(session, learner["target_language"], learner["native_language"])
     near_words = await confusables(session, course.id) if course else frozenset()
-    return grade_exercise(item.model, state["text"], confusables=near_words)
+    # Loaded once per process, but reading it blocks: never on the event loop.
+    lexicon = await asyncio.to_thread(lexicon_for, learner["target_language"])
+    return grade_exercise(item.model, state["text"], confusables=near_words, lexicon=lexicon)
 
 
 async def _record_once(
