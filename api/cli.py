@@ -1,8 +1,9 @@
-"""The `lingograph` command: serve, worker, migrate, seed, setup, chat, eval, knowledge, content.
+"""The `lingograph` command: serving, setup, the terminal chat, the router tool and groups.
 
 `serve` runs the API and web chat, `worker` the PostgreSQL job queue; `migrate`, `seed` and
-`setup` (both) prepare a database; `chat` is a terminal client; `eval`, `knowledge` and
-`content` group the evaluation, knowledge-base and course-content commands.
+`setup` (both) prepare a database; `chat` is a terminal client; `route` shows what the router
+makes of messages; `eval`, `knowledge` and `content` group the evaluation, knowledge-base and
+course-content commands.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from rich.text import Text
 from api.content_cli import app as content_app
 from api.knowledge_cli import app as knowledge_app
 from api.progress import embedding_progress
+from api.route_cli import route
 from evals.cli import app as eval_app
 from tools.db.url import masked
 from tools.settings import get_settings
@@ -27,6 +29,7 @@ app = typer.Typer(help="Lingograph: a conversational language tutor.", no_args_i
 app.add_typer(eval_app, name="eval")
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(content_app, name="content")
+app.command(name="route")(route)
 console = Console()
 
 

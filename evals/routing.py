@@ -190,7 +190,7 @@ def calibrate(
 ) -> dict[str, float]:
     """Per-intent thresholds that route the most dev messages right (one pass per intent).
 
-    Ties keep the higher threshold: asking back is better than a confident wrong turn.
+    Where several thresholds route equally well, the middle one is kept.
     """
     embed = understander.classifier.embed
     cache = {m.text: embed([m.text]) for m in messages}
@@ -202,12 +202,13 @@ def calibrate(
     try:
         chosen: dict[str, float] = {}
         for intent in understander.classifier.intents:
-            best = (-1.0, 0.0)
+            scores = {}
             for value in grid:
                 understander.thresholds.per_intent[intent] = value
-                score = evaluate(understander, messages).accuracy
-                best = max(best, (score, value))
-            chosen[intent] = understander.thresholds.per_intent[intent] = best[1]
+                scores[value] = evaluate(understander, messages).accuracy
+            # The middle of the best plateau: furthest from where dev starts to go wrong.
+            best = [value for value, score in scores.items() if score == max(scores.values())]
+            chosen[intent] = understander.thresholds.per_intent[intent] = best[len(best) // 2]
         return chosen
     finally:
         understander.classifier.embed = embed

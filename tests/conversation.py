@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from knowledge.seed import STARTER_COURSE
+from tools.language import guess_language
 from tools.text import strip_accents
 
 Send = Callable[[str], Awaitable[list[dict]]]
@@ -62,7 +63,9 @@ def wrong_answer(item: dict) -> str:
     if item["type"] == "multiple_choice":
         wrong = next(o for o in item["options"] if o != item["answers"][0])
         return str(item["options"].index(wrong) + 1)
-    return "zzz qqq"
+    # Wrong, but in the answer's language: gibberish would be asked about, not graded.
+    english = guess_language(item["answers"][0]) == "en"
+    return "the dog is very big" if english else "el perro es muy grande"
 
 
 @dataclass

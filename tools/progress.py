@@ -27,6 +27,7 @@ class Progress:
     streak: Streak
     words_learning: int
     due_now: int
+    in_deck: int = 0  # every review card: words and missed exercises alike
 
     @property
     def accuracy(self) -> float | None:
@@ -63,6 +64,9 @@ async def learner_progress(
         .select_from(ReviewCard)
         .where(ReviewCard.learner_id == learner_id, ReviewCard.item_type == "vocab")
     )
+    cards = await session.scalar(
+        select(func.count()).select_from(ReviewCard).where(ReviewCard.learner_id == learner_id)
+    )
     return Progress(
         lessons_done=done or 0,
         lessons_total=total,
@@ -73,4 +77,5 @@ async def learner_progress(
         streak=await learner_streak(session, learner_id, now, timezone),
         words_learning=words or 0,
         due_now=await count_due(session, learner_id, now),
+        in_deck=cards or 0,
     )

@@ -136,6 +136,9 @@ class Understander:
             and (in_answer_language or not looks_like_question(text))
         ):
             return Understanding("answer", likeness, "exercise", ranking=ranking)
+        # A hello is never an attempt, unless the exercise asks for a greeting.
+        if _greeting(text) and not any(_is_greeting(answer) for answer in exercise.answers):
+            return Understanding("greeting", 1.0, "rules", ranking=ranking)
         aside = Ranking(tuple(p for p in ranking.scores if p[0] in EXERCISE_ASIDES))
         # Short or answer-language messages are mostly attempts: an aside must be surer.
         attempt_shaped = short or in_answer_language or _long(text)
@@ -154,6 +157,17 @@ class Understander:
         return Understanding(
             "unknown", ranking.score, "clarify", choices[:CLARIFY_CHOICES], ranking
         )
+
+
+def _greeting(text: str) -> bool:
+    said = normalize(text)
+    return len(said.split()) <= 3 and GREETING.match(said) is not None
+
+
+def _is_greeting(answer: str) -> bool:
+    """Whether an accepted answer is itself a greeting ("Yo soy Ana" is not: yo is "I")."""
+    match = GREETING.match(normalize(answer))
+    return match is not None and match.group(0) != "yo"
 
 
 def _long(text: str) -> bool:

@@ -82,7 +82,8 @@ async def progress(state: State, runtime: Runtime[Context]) -> dict:
         f"Lessons: {stats.lessons_done}/{stats.lessons_total} done",
         f"Accuracy: {accuracy}",
         f"Streak: {flame} {streak.current} {day_word} (best {streak.longest}){today}",
-        f"Words: {stats.words_learning} in your deck · {stats.due_now} due for review",
+        f"Review deck: {stats.in_deck} cards ({stats.words_learning} words) · "
+        f"{stats.due_now} due for review",
     ]
     buttons = [("review", "Review")] if stats.due_now else []
     buttons.append(("lesson", "Continue lesson"))

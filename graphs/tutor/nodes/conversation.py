@@ -146,8 +146,13 @@ async def explain(state: State, runtime: Runtime[Context]) -> dict:
     )
     if personal:
         return {"replies": [reply(personal)]}
+    said = (
+        "You skipped this one"
+        if last["verdict"] == "skipped"
+        else f"You answered “{last['answer']}”"
+    )
     text = (
-        f"*{item.model.prompt}*\nYou answered “{last['answer']}”; the answer is "
+        f"*{item.model.prompt}*\n{said}; the answer is "
         f"*{last['expected']}*.\n💡 {item.model.explanation}\n\n"
         "(An explanation of your own answer needs a language model, which this server "
         "doesn't have configured.)"

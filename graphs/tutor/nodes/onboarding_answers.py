@@ -39,6 +39,26 @@ FROM_SCRATCH = {
     "from scratch",
 }
 SKIP_PLACEMENT = {"skip quiz", "skip test", "stop quiz", "skip placement"}
+# Words that answer "quiz or scratch?" in a sentence: "start at A1", "let's do the test".
+_QUIZ_WORDS = {"quiz", "test", "placement", "examen", "prueba", "level", "nivel"}
+_SCRATCH_WORDS = {
+    "scratch", "beginner", "beginning", "begin", "basics", "a1", "zero", "cero", "principio",
+    "lesson", "lessons", "leccion", "lección", "start", "empezar", "comenzar", "principiante",
+}  # fmt: skip
+_NOT = {"skip", "no", "without", "sin", "don't", "dont", "not"}
+
+
+def placement_choice(said: str) -> str | None:
+    """ "quiz", "scratch" or None for an answer to the placement offer, in a word or a sentence."""
+    if said in FROM_SCRATCH:
+        return "scratch"
+    if said in TAKE_QUIZ:
+        return "quiz"
+    words = set(said.split())
+    quiz, scratch = words & _QUIZ_WORDS, words & _SCRATCH_WORDS
+    if quiz:
+        return "scratch" if words & _NOT else "quiz"
+    return "scratch" if scratch else None
 
 
 def parse_language(text: str, choices: list[str]) -> str | None:

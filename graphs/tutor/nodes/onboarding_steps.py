@@ -10,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphs.tutor.nodes.common import current_item, present, reply
 from graphs.tutor.nodes.onboarding_answers import (
-    FROM_SCRATCH,
     SKIP_PLACEMENT,
-    TAKE_QUIZ,
     named_language,
     names_a_language,
     parse_language,
+    placement_choice,
 )
 from graphs.tutor.state import State
 from tools.course import available_languages, course_for, load_item, placement_questions
@@ -109,9 +108,10 @@ async def native(turn: Turn) -> dict:
 
 async def placement_offer(turn: Turn) -> dict:
     """Quiz or scratch: start the placement quiz, start at A1, or ask again."""
-    if turn.said in FROM_SCRATCH:
+    choice = placement_choice(turn.said)
+    if choice == "scratch":
         return await start_at_a1(turn, "")
-    if turn.said in TAKE_QUIZ or "quiz" in turn.said:
+    if choice == "quiz":
         return await _start_quiz(turn)
     text = "Would you like the placement quiz, or start from scratch?"
     return {"replies": [reply(text, QUIZ_OR_SCRATCH)]}
