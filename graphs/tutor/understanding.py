@@ -4,6 +4,7 @@ then the semantic classifier; below its calibrated thresholds, a question back t
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,7 @@ EXAMPLES_FILE = packaged("graphs.tutor", "intent_examples.yaml")
 INDEX_FILE = packaged("graphs.tutor", "intent_index.npz")
 THRESHOLDS_FILE = packaged("graphs.tutor", "intent_thresholds.yaml")
 EMBEDDING_MODEL = "e5-small"
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ0-9]")
 # An attempt this close to an accepted answer or an option is graded whatever else it resembles.
 CLEAR_ATTEMPT = 0.8
 # Below this, a message that is not in the answer's language is no attempt without more evidence.
@@ -97,6 +99,10 @@ class Understander:
         if rule is not None:
             return Understanding(rule, 1.0, "rules")
         if exercise is not None:
+            if not normalize(text) or not _LATIN.search(text):
+                # Emoji, or a script the tutor does not teach in: the grader answers it
+                # (an emoji is not graded; other scripts are wrong), the exercise stays.
+                return Understanding("answer", 0.0, "exercise")
             return self._mid_exercise(text, exercise, self._rank(text))
         if not normalize(text):  # emoji or symbols alone: nothing to go on
             return Understanding("unknown", 0.0, "clarify", ("lesson", "review", "help"))
