@@ -118,7 +118,12 @@ class RoutingReport:
         table = {}
         for label in labels:
             truth = [o for o in self.outcomes if o.message.intent == label]
-            chosen = [o for o in self.outcomes if o.predicted == label]
+            asked = label in CLARIFY_IS_RIGHT
+            chosen = [
+                o
+                for o in self.outcomes
+                if o.predicted == label or (asked and o.predicted == "clarify")
+            ]
             hits = sum(o.correct for o in truth)
             table[label] = {
                 "precision": sum(o.correct for o in chosen) / len(chosen) if chosen else 0.0,
