@@ -103,7 +103,7 @@ class Understander:
                 # Emoji, or a script the tutor does not teach in: the grader answers it
                 # (an emoji is not graded; other scripts are wrong), the exercise stays.
                 return Understanding("answer", 0.0, "exercise")
-            return self._mid_exercise(text, exercise, self._rank(text))
+            return self._mid_exercise(text, exercise)
         if not normalize(text):  # emoji or symbols alone: nothing to go on
             return Understanding("unknown", 0.0, "clarify", ("lesson", "review", "help"))
         ranking = self._rank(text, among=self.idle_intents)
@@ -129,7 +129,7 @@ class Understander:
             return Understanding("opt_in", 1.0, "compliance")
         return None
 
-    def _mid_exercise(self, text: str, exercise: Expected, ranking: Ranking) -> Understanding:
+    def _mid_exercise(self, text: str, exercise: Expected) -> Understanding:
         likeness = attempt_likeness(text, exercise)
         short = len(normalize(text).split()) <= 2
         in_answer_language = bool(exercise.language) and guess_language(text) == exercise.language
@@ -141,10 +141,11 @@ class Understander:
             and len(normalize(text).split()) >= 3
             and (in_answer_language or not looks_like_question(text))
         ):
-            return Understanding("answer", likeness, "exercise", ranking=ranking)
+            return Understanding("answer", likeness, "exercise")  # no embedding needed
         # A hello is never an attempt, unless the exercise asks for a greeting.
         if _greeting(text) and not any(_is_greeting(answer) for answer in exercise.answers):
-            return Understanding("greeting", 1.0, "rules", ranking=ranking)
+            return Understanding("greeting", 1.0, "rules")
+        ranking = self._rank(text)
         aside = Ranking(tuple(p for p in ranking.scores if p[0] in EXERCISE_ASIDES))
         # Short or answer-language messages are mostly attempts: an aside must be surer.
         attempt_shaped = short or in_answer_language or _long(text)
