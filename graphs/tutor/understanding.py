@@ -42,6 +42,8 @@ LIKELY_ATTEMPT = 0.45
 # How much surer the classifier must be that a short or answer-language message is an aside.
 ATTEMPT_SHAPED = 0.04
 CLARIFY_CHOICES = 3
+# An intent barely ahead of the off-topic examples is a guess (gibberish scores high on all).
+UNKNOWN_MARGIN = 0.01
 # Examples are short; a long message resembles many of them at once, so it must score higher.
 LONG_MESSAGE_WORDS = 40
 RAMBLING = 0.04
@@ -108,7 +110,9 @@ class Understander:
             return Understanding("unknown", 0.0, "clarify", ("lesson", "review", "help"))
         ranking = self._rank(text, among=self.idle_intents)
         bar = self.thresholds[ranking.intent] + (RAMBLING if _long(text) else 0)
-        if ranking.score >= bar and ranking.intent != "unknown":
+        off_topic = dict(ranking.scores).get("unknown", 0.0)
+        near_off_topic = ranking.score - off_topic < UNKNOWN_MARGIN
+        if ranking.score >= bar and ranking.intent != "unknown" and not near_off_topic:
             return Understanding(ranking.intent, ranking.score, "semantic", ranking=ranking)
         return self._clarify(ranking, exclude={"unknown", "affirm"})
 

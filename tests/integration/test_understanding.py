@@ -44,6 +44,10 @@ def test_off_topic_chatter_is_asked_about_not_guessed(understand):
     assert len(result.choices) == 3
 
 
+def test_gibberish_barely_ahead_of_the_off_topic_examples_is_asked_about(understand):
+    assert understand("zxq blorp wibble").source == "clarify"
+
+
 def test_emoji_alone_is_asked_about(understand):
     assert understand("🙃🙃").source == "clarify"
 
