@@ -19,7 +19,7 @@ from tools.exercises import FillBlank, Translate, WordOrder, parse_exercise
 from tools.grading import MIN_TYPO_WORD_LENGTH
 from tools.lexicon import Lexicon
 from tools.resources import packaged
-from tools.text import normalize, strip_accents
+from tools.text import normalize, plain, strip_accents
 
 DATASET = packaged("evals", "datasets", "grading_inflections.yaml")
 LESSONS = packaged("knowledge", "courses", "es-en", "lessons")
@@ -55,7 +55,7 @@ def generate(lexicon: Lexicon, lessons: Path = LESSONS) -> list[dict]:
     for exercise_id, exercise in course_exercises(lessons).items():
         if not _answers_in_target_language(exercise):
             continue
-        taken = {strip_accents(normalize(a)) for a in exercise.answers}
+        taken = {plain(a) for a in exercise.answers}
         for answer in exercise.answers:
             words = normalize(answer).split()
             for i, word in enumerate(words):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from tools.text import normalize, strip_accents
+from tools.text import plain
 
 _CHOICE = re.compile(r"^(?:\d|[a-f])$")
 _ORDER = re.compile(r"^\d(?:\s+\d)+$")
@@ -38,13 +38,9 @@ class Expected:
         return cls(list(exercise.answers), options, native if to_native else target)
 
 
-def _plain(text: str) -> str:
-    return strip_accents(normalize(text))
-
-
 def attempt_likeness(text: str, expected: Expected) -> float:
     """From 0 (nothing like an answer) to 1 (an option's number, or an accepted answer)."""
-    said = _plain(text)
+    said = plain(text)
     if not said:
         return 0.0
     if _ORDER.match(said) and len(said.split()) == len(expected.options) > 1:
@@ -56,7 +52,7 @@ def attempt_likeness(text: str, expected: Expected) -> float:
         return 1.0 if 1 <= named <= len(expected.options) else 0.5
     said_words = said.split()
     best = 0.0
-    for candidate in map(_plain, [*expected.answers, *expected.options]):
+    for candidate in map(plain, [*expected.answers, *expected.options]):
         if not candidate:
             continue
         shape = SequenceMatcher(None, said, candidate).ratio()

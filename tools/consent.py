@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tools.text import normalize, strip_accents
+from tools.text import normalize, plain
 
 OPT_OUT_KEYWORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit"})
 # The same word in the other languages learners write in, when it is the whole message.
@@ -108,14 +108,10 @@ _TURN_ON = re.compile(
 )
 
 
-def _plain(text: str) -> str:
-    return strip_accents(normalize(text))
-
-
 def is_opt_out(text: str) -> bool:
     """Whether the message asks to stop receiving messages (a carrier keyword, or in words)."""
-    plain = _plain(text)
-    said = set(plain.split())
+    bare = plain(text)
+    said = set(bare.split())
     keywords = said & (OPT_OUT_KEYWORDS | _STOP_WORDS)
     if keywords and len(said) <= 5 and said - keywords <= _FILLER:
         return True
@@ -124,14 +120,14 @@ def is_opt_out(text: str) -> bool:
     alone = said & _STOP_WITH_FILLER
     if alone and said - alone and len(said) <= 4 and said - alone <= _FILLER:
         return True
-    return any(pattern.search(plain) for pattern in _OPT_OUT_RE) and not is_opt_in(text)
+    return any(pattern.search(bare) for pattern in _OPT_OUT_RE) and not is_opt_in(text)
 
 
 def is_opt_in(text: str) -> bool:
     """Whether the message asks for messages again (START, UNSTOP, or in words)."""
-    plain = _plain(text)
-    if plain in OPT_IN_KEYWORDS:
+    bare = plain(text)
+    if bare in OPT_IN_KEYWORDS:
         return True
-    if re.search(r"\b(?:don'?t|do not|no|never|nao|non|ne)\b", plain):
+    if re.search(r"\b(?:don'?t|do not|no|never|nao|non|ne)\b", bare):
         return False
-    return _TURN_ON.search(plain) is not None or any(p.search(plain) for p in _OPT_IN_RE)
+    return _TURN_ON.search(bare) is not None or any(p.search(bare) for p in _OPT_IN_RE)

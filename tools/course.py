@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tools.db.models import Course, Exercise, Lesson, LessonProgress, Vocabulary
 from tools.exercises import Translate, parse_exercise
-from tools.text import normalize, strip_accents
+from tools.text import normalize, plain, strip_accents
 
 _ARTICLE = re.compile(r"^(el|la|los|las|un|una)\s+", re.IGNORECASE)
 # Short real words that one-letter slips commonly turn into; never accepted as typos.
@@ -166,7 +166,7 @@ async def confusables(session: AsyncSession, course_id: int) -> frozenset[str]:
 
 async def lookup_word(session: AsyncSession, course_id: int, phrase: str) -> list[Vocabulary]:
     """Vocabulary entries whose term or translation matches a phrase (accents ignored)."""
-    wanted = strip_accents(normalize(phrase))
+    wanted = plain(phrase)
     if not wanted:
         return []
     rows = await session.scalars(
@@ -175,10 +175,10 @@ async def lookup_word(session: AsyncSession, course_id: int, phrase: str) -> lis
     matches = []
     for word in rows:
         terms = {
-            strip_accents(normalize(word.term)),
-            strip_accents(normalize(_ARTICLE.sub("", word.term))),
+            plain(word.term),
+            plain(_ARTICLE.sub("", word.term)),
         }
-        meanings = {strip_accents(normalize(m)) for m in word.translation.split("/")}
+        meanings = {plain(m) for m in word.translation.split("/")}
         meanings |= {m.removeprefix("the ").removeprefix("to ") for m in meanings}
         if wanted in terms or wanted in meanings:
             matches.append(word)

@@ -10,7 +10,7 @@ from typing import Literal
 from tools.edits import damerau_distance
 from tools.exercises import BLANK, FillBlank, MultipleChoice, Translate, WordOrder
 from tools.lexicon import Lexicon
-from tools.text import normalize, strip_accents, words
+from tools.text import normalize, plain, strip_accents, words
 from tools.wrong_forms import Kind, explain
 
 Verdict = Literal["correct", "accent", "typo", "wrong"]
@@ -101,7 +101,7 @@ def grade_text(
 def _display_word(original: str, bare_word: str) -> str:
     """The word as the accepted answer writes it (case and accents kept)."""
     for word in original.split():
-        if strip_accents(normalize(word)) == bare_word:
+        if plain(word) == bare_word:
             return normalize(word) if word.isupper() else word.strip(".,;:!?¡¿\"'()")
     return bare_word
 

@@ -29,6 +29,11 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+def plain(text: str) -> str:
+    """Normalised and without accents: how matching compares what learners type."""
+    return strip_accents(normalize(text))
+
+
 def words(text: str) -> list[str]:
     """The normalised words of a text."""
     return normalize(text).split()
