@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graphs.tutor.understanding import Understander, Understanding, timed
 from tools.attempts import Expected
+from tools.language import guess_language
 from tools.resources import packaged
 
 ROUTING_DIR = packaged("evals", "routing")
@@ -53,8 +54,6 @@ class LabelledMessage(BaseModel):
 
 
 def _english(answers: list[str]) -> bool:
-    from tools.language import guess_language
-
     return any(guess_language(answer) == "en" for answer in answers)
 
 

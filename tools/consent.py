@@ -36,8 +36,8 @@ _MESSAGES = (
 )
 _SEND = (
     r"(?:send\w*|sent|text\w*|messag\w*|contact\w*|writ\w*|bother\w*|remind\w*|notif\w*|"
-    r"mand\w*|envi\w*|escrib\w*|molest\w*|record\w*|notifi\w*|ecri\w*|envoy\w*|"
-    r"schreib\w*|schick\w*|send\w*|scriv\w*|invi\w*|mand\w*)"
+    r"mand\w*|envi\w*|escrib\w*|molest\w*|record\w*|ecri\w*|envoy\w*|"
+    r"schreib\w*|schick\w*|scriv\w*|invi\w*)"
 )
 _OPT_OUT = [
     # English

@@ -12,7 +12,6 @@ from typing import Literal
 
 import yaml
 
-from graphs.intents import IntentRegistry
 from graphs.semantic import ExampleIndex, Ranking, SemanticClassifier
 from graphs.tutor.intents import (
     EXERCISE_ASIDES,
@@ -80,15 +79,9 @@ class Thresholds:
 class Understander:
     """Turns a message (and the exercise waiting, if any) into an Understanding."""
 
-    def __init__(
-        self,
-        classifier: SemanticClassifier,
-        thresholds: Thresholds,
-        registry: IntentRegistry = TUTOR,
-    ) -> None:
+    def __init__(self, classifier: SemanticClassifier, thresholds: Thresholds) -> None:
         self.classifier = classifier
         self.thresholds = thresholds
-        self.registry = registry
         # With no exercise waiting, "hint" and "skip" have nothing to be about.
         self.idle_intents = set(classifier.intents) - {"hint", "skip"}
 
