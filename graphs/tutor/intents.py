@@ -320,36 +320,25 @@ def rule_intent(text: str, *, exercise_pending: bool) -> str | None:
 
 
 def classify(text: str, *, exercise_pending: bool) -> str:
-    """The intent the rules assign to a message; "unknown" when none applies."""
+    """The rules alone: the exact rules, then the phrase patterns; "answer" or "unknown" else.
+
+    The semantic router replaced the patterns; onboarding's grammar aside and the router
+    benchmark's baseline still read them.
+    """
+    rule = rule_intent(text, exercise_pending=exercise_pending)
+    if rule is not None:
+        return rule
     norm = normalize(text)
     raw = text.strip().casefold()
-    if norm in COMMANDS or raw in COMMANDS:
-        return COMMANDS.get(norm) or COMMANDS[raw]
-    if lesson_number(text) is not None:
-        return "lesson"
-    if _SETTINGS.match(norm):
-        return "settings"
     if exercise_pending:
-        if norm in EXERCISE_COMMANDS or raw in EXERCISE_COMMANDS:
-            return EXERCISE_COMMANDS.get(norm) or EXERCISE_COMMANDS[raw]
         for intent, pattern in _PENDING_ASIDES:
             if pattern.match(raw):
                 return intent
-        if _QUESTION_MARK_PREFIX.match(raw) or _MID_EXERCISE_QUESTION.match(raw.lstrip("¿¡")):
-            return "question"
         if _EXPLAIN.match(norm) and len(norm.split()) > 1:
             return "question"
         return "answer"
-    if _LANGUAGE_QUESTION.match(raw.lstrip("¿¡")):
-        return "question"
-    if norm in EXERCISE_COMMANDS and EXERCISE_COMMANDS[norm] in ("hint", "skip"):
-        return "hint"  # answered with "there's no exercise waiting"
-    if norm in ("explain", "explain my answer", "why", "por qué", "por que") or raw in ("why?",):
-        return "explain"
     if _EXPLAIN.match(norm) and re.search(r"\b(?:wrong|right|answer|mistake)\b", norm):
         return "explain"
-    if is_affirmation(text):
-        return "affirm"
     if len(norm.split()) <= 4 and GREETING.search(norm):
         return "greeting"  # "hola, ¿qué tal?" is a hello, not a question
     for intent, pattern in PATTERNS:
