@@ -187,6 +187,7 @@ def _request(text: str) -> str:
 
 def embed(texts: list[str]):
     """The bundled multilingual embeddings (no download, no key)."""
+    # Imported on first use: it pulls in Chroma, which the graph's import should not pay for.
     from knowledge.embeddings import embed_queries
 
     return embed_queries(texts)
